@@ -1,0 +1,220 @@
+"""Download pinned files into the data home: parallel, verified, atomic.
+
+Built on :mod:`pooch`: its HTTP downloader streams each file (with :mod:`requests`, a
+timeout and our user agent) into a temporary file beside the target, its hasher checks the
+sha256, and only a verified file is moved into place with an atomic rename. A crash or an
+interrupted transfer therefore never leaves a half-written file under the real name, and a
+file that fails its checksum is deleted. Around that, this module adds what a corpus of
+thousands of small files needs: a thread pool, one progress bar, retries with exponential
+backoff for transient network errors (never for a checksum mismatch or a 404), and errors
+that say which URL failed and how to work offline.
+
+The cache layout mirrors the raw-file layout: ``<data_home>/raw/OWNER/REPO/COMMIT/PATH``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from collections.abc import Sequence
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from pathlib import Path
+
+from .. import __version__
+from .._config import UPSTREAM_BASE, get_data_home, get_mirror, is_offline
+from ._registry import RemoteFile
+
+__all__ = ["ChecksumError", "DownloadError", "fetch_files", "raw_cache_dir"]
+
+logger = logging.getLogger(__name__)
+
+USER_AGENT = f"framing-analysis/{__version__} (+https://pypi.org/project/framing-analysis/)"
+#: Seconds to wait for the server to answer, and between bytes.
+TIMEOUT = 60
+
+
+class DownloadError(OSError):
+    """A pinned file could not be obtained (network, missing upstream file, offline)."""
+
+
+class ChecksumError(DownloadError):
+    """A downloaded file's sha256 differs from the pinned one; nothing was cached."""
+
+
+def raw_cache_dir(data_home=None) -> Path:
+    """Return the folder holding verified raw files: ``<data_home>/raw``."""
+    return get_data_home(data_home) / "raw"
+
+
+def _sha256(path: str | os.PathLike) -> str:
+    import pooch
+
+    return pooch.file_hash(str(path), alg="sha256")
+
+
+def _is_cached(entry: RemoteFile, target: Path) -> bool:
+    # A size check first keeps re-runs cheap; the hash makes a corrupted cache self-repairing.
+    try:
+        if target.stat().st_size != entry.bytes:
+            return False
+    except FileNotFoundError:
+        return False
+    return _sha256(target) == entry.sha256
+
+
+def _copy_from_folder(source: str, output_file: str, _pooch=None) -> None:
+    """A pooch-style downloader for a mirror that is a local folder."""
+    try:
+        shutil.copyfile(source, output_file)
+    except FileNotFoundError as err:
+        raise DownloadError(f"not in the mirror folder: {source}") from err
+
+
+def _transient(err: BaseException) -> bool:
+    """Whether ``err`` is worth a retry (connection trouble, timeouts, 5xx and 429)."""
+    import requests
+
+    if isinstance(err, requests.HTTPError):
+        status = err.response.status_code if err.response is not None else 0
+        return status >= 500 or status == 429
+    return isinstance(err, requests.RequestException | ConnectionError | TimeoutError)
+
+
+def _offline_hint(url: str) -> str:
+    return (
+        f"Could not download {url}. framing fetches pinned files from "
+        f"{UPSTREAM_BASE} unless FRAMING_MIRROR names a local mirror folder or an http:// "
+        "base laid out as OWNER/REPO/COMMIT/PATH; set FRAMING_MIRROR to work offline, or "
+        "check your connection."
+    )
+
+
+def _download_one(entry: RemoteFile, target: Path, base: str, *, retries: int,
+                  backoff: float) -> None:
+    import pooch
+    import requests
+    from pooch.utils import temporary_file
+
+    url = base + entry.relpath
+    is_folder = not base.startswith(("http://", "https://"))
+    downloader = (_copy_from_folder if is_folder else
+                  pooch.HTTPDownloader(progressbar=False, chunk_size=65536, timeout=TIMEOUT,
+                                       headers={"User-Agent": USER_AGENT}))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in range(retries + 1):
+        try:
+            with temporary_file(path=str(target.parent)) as tmp:
+                downloader(url, tmp, None)
+                digest = _sha256(tmp)
+                if digest != entry.sha256:
+                    raise ChecksumError(
+                        f"sha256 mismatch for {url}: expected {entry.sha256}, got {digest} "
+                        f"({os.path.getsize(tmp)} bytes, expected {entry.bytes}). The file was "
+                        "not cached. The mirror or the upstream file has changed since it was "
+                        "pinned; do not use it."
+                    )
+                os.replace(tmp, target)
+            return
+        except ChecksumError:
+            raise
+        except DownloadError as err:
+            raise DownloadError(f"{err}. {_offline_hint(url)}") from err
+        except Exception as err:
+            if isinstance(err, requests.HTTPError) and not _transient(err):
+                status = err.response.status_code if err.response is not None else "?"
+                raise DownloadError(f"HTTP {status} for {url}: the pinned file is not at this "
+                                    f"address. {_offline_hint(url)}") from err
+            if attempt == retries or not _transient(err):
+                raise DownloadError(f"{_offline_hint(url)} Last error after {attempt + 1} "
+                                    f"attempt(s): {type(err).__name__}: {err}") from err
+            delay = backoff * 2**attempt
+            logger.info("retrying %s in %.1fs after %s", url, delay, err)
+            time.sleep(delay)
+
+
+def fetch_files(
+    files: Sequence[RemoteFile],
+    *,
+    data_home=None,
+    n_jobs: int = 8,
+    retries: int = 3,
+    backoff: float = 1.0,
+    progress: bool = True,
+    desc: str | None = None,
+) -> list[Path]:
+    """Make sure every file in ``files`` is in the cache, verified; return their paths.
+
+    Files already cached with the right sha256 are not downloaded again. Missing ones are
+    fetched in parallel from ``FRAMING_MIRROR`` when it is set, else from the upstream
+    raw-file host.
+
+    Parameters
+    ----------
+    files : sequence of RemoteFile
+        Pinned files, from :func:`framing.datasets._registry.select`.
+    data_home : path-like, optional
+        See :func:`framing._config.get_data_home`.
+    n_jobs : int, default 8
+        Concurrent downloads.
+    retries : int, default 3
+        Extra attempts after a transient network error, waiting ``backoff * 2**attempt``
+        seconds before each.
+    backoff : float, default 1.0
+        Base delay in seconds.
+    progress : bool, default True
+        Show a progress bar (on stderr) while downloading.
+    desc : str, optional
+        Label of the progress bar.
+
+    Returns
+    -------
+    list of pathlib.Path
+        Cached paths, in the order of ``files``.
+
+    Raises
+    ------
+    ChecksumError
+        A file's sha256 differs from the pinned value; it is not cached.
+    DownloadError
+        A file could not be obtained; the message names the URL and ``FRAMING_MIRROR``.
+    """
+    root = raw_cache_dir(data_home)
+    targets = [root / f.relpath for f in files]
+    todo = [(f, t) for f, t in zip(files, targets, strict=True) if not _is_cached(f, t)]
+    if not todo:
+        return targets
+    base = get_mirror()
+    if base is None:
+        if is_offline():
+            raise DownloadError(
+                f"{len(todo)} file(s) are not cached and FRAMING_OFFLINE is set, for example "
+                f"{UPSTREAM_BASE}{todo[0][0].relpath}. Set FRAMING_MIRROR to a local mirror "
+                "folder (or an http:// base) laid out as OWNER/REPO/COMMIT/PATH."
+            )
+        base = UPSTREAM_BASE
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=len(todo), desc=desc or "downloading", unit="file",
+               disable=not progress or len(todo) < 2, leave=False)
+    executor = ThreadPoolExecutor(max_workers=max(1, min(n_jobs, len(todo))))
+    futures = [executor.submit(_download_one, f, t, base, retries=retries, backoff=backoff)
+               for f, t in todo]
+    for future in futures:
+        future.add_done_callback(lambda _f: bar.update(1))
+    try:
+        done, _pending = wait(futures, return_when=FIRST_EXCEPTION)
+        errors = [f.exception() for f in done if f.exception() is not None]
+        if errors:
+            # Stop queued downloads: one failure (offline, tampered mirror) usually means all.
+            executor.shutdown(wait=True, cancel_futures=True)
+            failed = sum(1 for f in futures if f.done() and not f.cancelled()
+                         and f.exception() is not None)
+            first = errors[0]
+            note = f" ({failed} of {len(todo)} downloads failed)" if failed > 1 else ""
+            raise type(first)(f"{first}{note}") from first
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+        bar.close()
+    return targets

@@ -1,0 +1,332 @@
+"""The data contracts every stage of framing relies on.
+
+Articles
+    A DataFrame indexed by a unique, non-empty string ``article_id``, with the columns
+
+    ========  ==============================================================
+    outlet    normalised outlet key (see :func:`normalize_outlet`), required
+    date      publication time, ``datetime64[*, UTC]``; ``NaT`` allowed
+    title     headline as published (``""`` when there is none)
+    text      body as published, never tokenised (``""`` allowed, never missing)
+    url       optional, string or missing
+    topic     optional, string or missing
+    authors   optional, string or missing (comma-separated as published)
+    lang      optional, string or missing (ISO 639-1)
+    label_*   labels, for example ``label_allsides`` (outlet-derived: say so)
+    meta_*    free metadata
+    ========  ==============================================================
+
+Outlets
+    A separate DataFrame indexed by the same normalised ``outlet`` key, holding outlet-level
+    ratings (AllSides, MBFC, ...), so that an outlet-level rating never passes for an
+    article-level label.
+
+Features
+    Same index as the articles, float64 columns named ``<scorer>__<feature>``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "ARTICLE_COLUMNS",
+    "OPTIONAL_ARTICLE_COLUMNS",
+    "OUTLET_COLUMNS",
+    "SchemaError",
+    "empty_articles",
+    "normalize_domain",
+    "normalize_outlet",
+    "validate_articles",
+    "validate_outlets",
+]
+
+#: Columns every articles DataFrame has, in this order.
+ARTICLE_COLUMNS = ("outlet", "date", "title", "text")
+#: Columns an articles DataFrame may have besides ``label_*`` and ``meta_*``.
+OPTIONAL_ARTICLE_COLUMNS = ("url", "topic", "authors", "lang")
+#: Columns of the outlets table (all but ``name`` may be missing per outlet).
+OUTLET_COLUMNS = (
+    "name",
+    "domain",
+    "allsides_2019",
+    "allsides_2019_type",
+    "allsides_2022",
+    "allsides_2022_type",
+    "mbfc_bias",
+    "mbfc_factual",
+    "lean",
+)
+_OUTLET_LEANS = {"left", "center", "right"}
+_PREFIXES = ("label_", "meta_")
+
+
+class SchemaError(ValueError):
+    """A DataFrame breaks a framing data contract.
+
+    Attributes
+    ----------
+    column : str or None
+        The offending column (``"index"`` for the index), or ``None`` for the whole table.
+    row : object or None
+        The index label of the first offending row, or ``None``.
+    position : int or None
+        The 0-based position of that row.
+    reason : str
+        What is wrong.
+    """
+
+    def __init__(self, reason: str, *, column=None, row=None, position=None):
+        self.column = column
+        self.row = row
+        self.position = position
+        self.reason = reason
+        where = []
+        if column is not None:
+            where.append(f"column {column!r}")
+        if row is not None or position is not None:
+            where.append(f"row {row!r} (position {position})")
+        super().__init__(f"{', '.join(where)}: {reason}" if where else reason)
+
+
+def normalize_outlet(name: str) -> str:
+    """Return the normalised outlet key for an outlet name.
+
+    Accents are stripped, ``&`` becomes ``and``, case is folded, and runs of anything but
+    letters and digits become one ``-``. The key is stable across releases: it is what the
+    articles' ``outlet`` column and the outlets table's index hold.
+
+    Parameters
+    ----------
+    name : str
+        An outlet name as a source spells it.
+
+    Returns
+    -------
+    str
+        The key; empty only when ``name`` has no letters or digits.
+
+    Examples
+    --------
+    >>> normalize_outlet("New York Times - News")
+    'new-york-times-news'
+    >>> normalize_outlet("CNN (Web News)")
+    'cnn-web-news'
+    >>> normalize_outlet("  Politico ")
+    'politico'
+    """
+    text = unicodedata.normalize("NFKD", str(name))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace("&", " and ").casefold()
+    return re.sub(r"[^0-9a-z]+", "-", text).strip("-")
+
+
+def normalize_domain(url_or_domain: str) -> str:
+    """Return the bare registrable host of a URL or domain (no scheme, ``www.``, port or path).
+
+    Examples
+    --------
+    >>> normalize_domain("https://www.Breitbart.com/politics/2017/x")
+    'breitbart.com'
+    >>> normalize_domain("www.foxnews.com")
+    'foxnews.com'
+    >>> normalize_domain("")
+    ''
+    """
+    text = str(url_or_domain).strip().lower()
+    text = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text)
+    text = re.split(r"[/?#]", text, maxsplit=1)[0]
+    text = text.rsplit("@", 1)[-1].split(":", 1)[0]
+    return re.sub(r"^(www\d?|m|amp)\.", "", text).strip(".")
+
+
+def empty_articles() -> pd.DataFrame:
+    """Return an empty DataFrame that satisfies the articles contract.
+
+    Examples
+    --------
+    >>> validate_articles(empty_articles()).shape
+    (0, 4)
+    """
+    return pd.DataFrame(
+        {
+            "outlet": pd.Series([], dtype=object),
+            "date": pd.Series([], dtype="datetime64[ns, UTC]"),
+            "title": pd.Series([], dtype=object),
+            "text": pd.Series([], dtype=object),
+        },
+        index=pd.Index([], dtype=object, name="article_id"),
+    )
+
+
+def _first_bad(mask: np.ndarray | pd.Series, index: pd.Index) -> tuple[object, int]:
+    position = int(np.flatnonzero(np.asarray(mask))[0])
+    return index[position], position
+
+
+def _is_string_column(series: pd.Series) -> bool:
+    return pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)
+
+
+def _not_str(series: pd.Series, *, allow_missing: bool) -> np.ndarray:
+    values = series.to_numpy(dtype=object, na_value=None)
+    missing = pd.isna(series).to_numpy()
+    is_str = np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
+    return ~(is_str | (missing & allow_missing))
+
+
+def _check_string(df: pd.DataFrame, column: str, *, allow_missing: bool, allow_empty=True):
+    series = df[column]
+    if not _is_string_column(series):
+        raise SchemaError(f"expected strings, got dtype {series.dtype}", column=column)
+    bad = _not_str(series, allow_missing=allow_missing)
+    if bad.any():
+        row, pos = _first_bad(bad, df.index)
+        value = series.iloc[pos]
+        reason = "missing value" if pd.isna(value) else f"not a string: {value!r}"
+        raise SchemaError(reason, column=column, row=row, position=pos)
+    if not allow_empty:
+        stripped = series.fillna("").astype(str).str.strip()
+        empty = (stripped == "").to_numpy()
+        if empty.any():
+            row, pos = _first_bad(empty, df.index)
+            raise SchemaError("empty string", column=column, row=row, position=pos)
+
+
+def _check_index(index: pd.Index, name: str) -> None:
+    if index.name != name:
+        raise SchemaError(f"the index must be named {name!r}, not {index.name!r}", column="index")
+    if isinstance(index, pd.MultiIndex):
+        raise SchemaError("the index must be a single level", column="index")
+    values = index.to_numpy(dtype=object)
+    is_str = np.fromiter((isinstance(v, str) and v.strip() != "" for v in values), bool,
+                         count=len(values))
+    if not is_str.all():
+        row, pos = _first_bad(~is_str, index)
+        raise SchemaError(f"{name} must be a non-empty string", column="index", row=row,
+                          position=pos)
+    duplicated = index.duplicated()
+    if duplicated.any():
+        row, pos = _first_bad(duplicated, index)
+        raise SchemaError(f"duplicate {name} {row!r}", column="index", row=row, position=pos)
+
+
+def validate_articles(df: pd.DataFrame, *, allow_extra: bool = False) -> pd.DataFrame:
+    """Check that ``df`` satisfies the articles contract; return it unchanged.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Candidate articles table.
+    allow_extra : bool, default False
+        Accept columns that are neither contract columns nor prefixed ``label_``/``meta_``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``df`` itself, so calls can be chained.
+
+    Raises
+    ------
+    SchemaError
+        Naming the column, the row (index label and position) and the reason of the first
+        violation found.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame(
+    ...     {"outlet": ["reuters"], "date": pd.to_datetime(["2019-01-02"], utc=True),
+    ...      "title": ["A title"], "text": ["Body text."]},
+    ...     index=pd.Index(["a1"], name="article_id"))
+    >>> validate_articles(df).shape
+    (1, 4)
+    >>> bad = df.assign(text=[None])
+    >>> try:
+    ...     validate_articles(bad)
+    ... except SchemaError as err:
+    ...     print(err)
+    column 'text', row 'a1' (position 0): missing value
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise SchemaError(f"expected a pandas DataFrame, got {type(df).__name__}")
+    missing = [c for c in ARTICLE_COLUMNS if c not in df.columns]
+    if missing:
+        raise SchemaError(f"required column missing (have {list(df.columns)})", column=missing[0])
+    if df.columns.duplicated().any():
+        raise SchemaError("duplicate column", column=df.columns[df.columns.duplicated()][0])
+    _check_index(df.index, "article_id")
+    _check_string(df, "outlet", allow_missing=False, allow_empty=False)
+    date = df["date"]
+    if not isinstance(date.dtype, pd.DatetimeTZDtype) or str(date.dtype.tz) != "UTC":
+        raise SchemaError(
+            f"expected datetime64 in UTC (NaT allowed), got dtype {date.dtype}; "
+            "convert with pandas.to_datetime(..., utc=True)",
+            column="date",
+        )
+    _check_string(df, "title", allow_missing=False)
+    _check_string(df, "text", allow_missing=False)
+    for column in OPTIONAL_ARTICLE_COLUMNS:
+        if column in df.columns:
+            _check_string(df, column, allow_missing=True)
+    if not allow_extra:
+        known = set(ARTICLE_COLUMNS) | set(OPTIONAL_ARTICLE_COLUMNS)
+        for column in df.columns:
+            if column not in known and not str(column).startswith(_PREFIXES):
+                raise SchemaError(
+                    "unknown column: name labels 'label_*' and metadata 'meta_*'",
+                    column=column,
+                )
+    return df
+
+
+def validate_outlets(df: pd.DataFrame) -> pd.DataFrame:
+    """Check that ``df`` satisfies the outlets contract; return it unchanged.
+
+    The index is the normalised ``outlet`` key; ``name`` is required; ``lean`` (when present)
+    is ``left``, ``center``, ``right`` or missing.
+
+    Raises
+    ------
+    SchemaError
+        Naming the column, the row and the reason of the first violation.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> outlets = pd.DataFrame({"name": ["Reuters"], "lean": ["center"]},
+    ...                        index=pd.Index(["reuters"], name="outlet"))
+    >>> validate_outlets(outlets).shape
+    (1, 2)
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise SchemaError(f"expected a pandas DataFrame, got {type(df).__name__}")
+    _check_index(df.index, "outlet")
+    not_normal = np.fromiter((normalize_outlet(v) != v for v in df.index), bool, count=len(df))
+    if not_normal.any():
+        row, pos = _first_bad(not_normal, df.index)
+        raise SchemaError(f"outlet key is not normalised (expected {normalize_outlet(row)!r})",
+                          column="index", row=row, position=pos)
+    if "name" not in df.columns:
+        raise SchemaError("required column missing", column="name")
+    _check_string(df, "name", allow_missing=False, allow_empty=False)
+    if "lean" in df.columns:
+        bad = ~(df["lean"].isna() | df["lean"].isin(_OUTLET_LEANS)).to_numpy()
+        if bad.any():
+            row, pos = _first_bad(bad, df.index)
+            raise SchemaError(f"lean must be one of {sorted(_OUTLET_LEANS)} or missing, got "
+                              f"{df['lean'].iloc[pos]!r}", column="lean", row=row, position=pos)
+    return df
+
+
+def check_columns(df: pd.DataFrame, columns: Iterable[str], *, what: str = "table") -> None:
+    """Raise :class:`SchemaError` if any of ``columns`` is missing from ``df``."""
+    for column in columns:
+        if column not in df.columns:
+            raise SchemaError(f"the {what} needs this column (have {list(df.columns)})",
+                              column=column)
