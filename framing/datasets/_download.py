@@ -33,6 +33,10 @@ logger = logging.getLogger(__name__)
 USER_AGENT = f"framing-analysis/{__version__} (+https://pypi.org/project/framing-analysis/)"
 #: Seconds to wait for the server to answer, and between bytes.
 TIMEOUT = 60
+#: Extra attempts after a transient network error, and the base delay (seconds) of the
+#: exponential backoff between them. Module-level so a test or a user can tune them.
+RETRIES = 3
+BACKOFF = 1.0
 
 
 class DownloadError(OSError):
@@ -139,8 +143,8 @@ def fetch_files(
     *,
     data_home=None,
     n_jobs: int = 8,
-    retries: int = 3,
-    backoff: float = 1.0,
+    retries: int | None = None,
+    backoff: float | None = None,
     progress: bool = True,
     desc: str | None = None,
 ) -> list[Path]:
@@ -158,11 +162,11 @@ def fetch_files(
         See :func:`framing._config.get_data_home`.
     n_jobs : int, default 8
         Concurrent downloads.
-    retries : int, default 3
-        Extra attempts after a transient network error, waiting ``backoff * 2**attempt``
-        seconds before each.
-    backoff : float, default 1.0
-        Base delay in seconds.
+    retries : int, optional
+        Extra attempts after a transient network error (default :data:`RETRIES`), waiting
+        ``backoff * 2**attempt`` seconds before each.
+    backoff : float, optional
+        Base delay in seconds (default :data:`BACKOFF`).
     progress : bool, default True
         Show a progress bar (on stderr) while downloading.
     desc : str, optional
@@ -180,6 +184,8 @@ def fetch_files(
     DownloadError
         A file could not be obtained; the message names the URL and ``FRAMING_MIRROR``.
     """
+    retries = RETRIES if retries is None else retries
+    backoff = BACKOFF if backoff is None else backoff
     root = raw_cache_dir(data_home)
     targets = [root / f.relpath for f in files]
     todo = [(f, t) for f, t in zip(files, targets, strict=True) if not _is_cached(f, t)]

@@ -1,0 +1,252 @@
+"""The downloader: verified, atomic, parallel, retried, and clear when it cannot work.
+
+Each test gets an empty data home (``fresh_data_home``) and a mirror it controls: a folder,
+or that folder served on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import csv
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from framing.datasets import _download
+from framing.datasets._download import ChecksumError, DownloadError, fetch_files, raw_cache_dir
+from framing.datasets._registry import registry, select
+
+
+@pytest.fixture(autouse=True)
+def _fast_retries(monkeypatch):
+    monkeypatch.setattr(_download, "BACKOFF", 0.01)
+
+
+def copy_group(mirror_dir: Path, dest: Path, group: str) -> list:
+    """Copy the pinned files of ``group`` from the real mirror into ``dest``."""
+    files = select(group)
+    for entry in files:
+        target = dest / entry.relpath
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(mirror_dir / entry.relpath, target)
+    return files
+
+
+def cached_files(home: Path) -> list[Path]:
+    root = home / "raw"
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_registry_matches_the_mirror_manifest(mirror_dir):
+    with open(mirror_dir / "MANIFEST.csv", newline="", encoding="utf-8") as handle:
+        manifest = {f"{r['owner']}/{r['repo']}/{r['commit']}/{r['path']}": r["sha256"]
+                    for r in csv.DictReader(handle)}
+    pinned = {f.relpath: f.sha256 for f in registry()}
+    assert pinned == manifest
+    assert len(pinned) == 2699
+
+
+@pytest.mark.parametrize("served", [False, True], ids=["folder", "http"])
+def test_fetch_verifies_and_caches(mirror_dir, tmp_path, fresh_data_home, monkeypatch,
+                                   serve_folder, served):
+    mirror = tmp_path / "mirror"
+    files = copy_group(mirror_dir, mirror, "babe")
+    monkeypatch.setenv("FRAMING_MIRROR", serve_folder(mirror) if served else str(mirror))
+    paths = fetch_files(files, progress=False)
+    assert [p.read_bytes() for p in paths] == [(mirror / f.relpath).read_bytes() for f in files]
+    assert all(p.is_relative_to(raw_cache_dir()) for p in paths)
+    # A second call finds everything cached and needs no mirror at all.
+    monkeypatch.setenv("FRAMING_MIRROR", str(tmp_path / "empty"))
+    (tmp_path / "empty").mkdir()
+    assert fetch_files(files, progress=False) == paths
+
+
+@pytest.mark.parametrize("served", [False, True], ids=["folder", "http"])
+def test_tampered_file_is_refused_and_nothing_is_cached(mirror_dir, tmp_path, fresh_data_home,
+                                                       monkeypatch, serve_folder, served):
+    mirror = tmp_path / "mirror"
+    files = copy_group(mirror_dir, mirror, "mfc_codes")
+    tampered = mirror / files[0].relpath
+    tampered.write_bytes(tampered.read_bytes().replace(b"Economic", b"Ec0nomic"))
+    monkeypatch.setenv("FRAMING_MIRROR", serve_folder(mirror) if served else str(mirror))
+    with pytest.raises(ChecksumError) as err:
+        fetch_files(files, progress=False)
+    message = str(err.value)
+    assert "sha256 mismatch" in message and files[0].relpath in message
+    assert files[0].sha256 in message
+    assert cached_files(fresh_data_home) == []  # neither the file nor a temporary file
+
+
+def test_tampered_file_fails_the_public_fetcher(mirror_dir, tmp_path, fresh_data_home,
+                                                monkeypatch, serve_folder):
+    """A copy of the mirror with one altered article: fetch_allsides refuses it."""
+    mirror = tmp_path / "mirror"
+    for entry in select("allsides"):  # links keep this cheap; the server follows them
+        target = mirror / entry.relpath
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.symlink_to(mirror_dir / entry.relpath)
+    victim = select("allsides", "data/jsons/*.json")[100]
+    link = mirror / victim.relpath
+    data = link.read_bytes()
+    link.unlink()
+    link.write_bytes(data.replace(b'"bias_text": "', b'"bias_text": "x', 1))
+    monkeypatch.setenv("FRAMING_MIRROR", serve_folder(mirror))
+    from framing.datasets import fetch_allsides
+
+    with pytest.raises(ChecksumError, match=victim.path):
+        fetch_allsides(progress=False)
+    assert not (fresh_data_home / "raw" / victim.relpath).exists()
+    assert not list((fresh_data_home / "parsed").glob("*.parquet"))
+
+
+class _TruncatingHandler(http.server.BaseHTTPRequestHandler):
+    """Announces the full length, sends half the bytes, then drops the connection."""
+
+    payload = b""
+    requests_seen = 0
+
+    def do_GET(self):  # noqa: N802 (http.server API)
+        type(self).requests_seen += 1
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(self.payload)))
+        self.end_headers()
+        self.wfile.write(self.payload[: len(self.payload) // 2])
+        self.wfile.flush()
+        self.close_connection = True
+
+    def log_message(self, *args):
+        pass
+
+
+def test_interrupted_download_leaves_nothing_half_written(mirror_dir, fresh_data_home,
+                                                          monkeypatch):
+    entry = select("mfc_codes")[0]
+    handler = type("Handler", (_TruncatingHandler,),
+                   {"payload": (mirror_dir / entry.relpath).read_bytes(), "requests_seen": 0})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("FRAMING_MIRROR", f"http://127.0.0.1:{server.server_address[1]}/")
+        with pytest.raises(DownloadError) as err:
+            fetch_files([entry], progress=False, retries=2)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert handler.requests_seen == 3  # one try and two retries
+    assert "FRAMING_MIRROR" in str(err.value) and entry.relpath in str(err.value)
+    assert cached_files(fresh_data_home) == []
+
+
+def test_interruption_mid_copy_leaves_nothing(mirror_dir, fresh_data_home, monkeypatch):
+    """Even a KeyboardInterrupt half-way through a file leaves no partial file behind."""
+    monkeypatch.setenv("FRAMING_MIRROR", str(mirror_dir))
+    entry = select("mfc_codes")[0]
+
+    def half_copy_then_interrupt(source, output_file, _pooch=None):
+        Path(output_file).write_bytes(Path(source).read_bytes()[:100])
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_download, "_copy_from_folder", half_copy_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        fetch_files([entry], progress=False)
+    assert cached_files(fresh_data_home) == []
+
+
+def test_transient_server_errors_are_retried(mirror_dir, tmp_path, fresh_data_home, monkeypatch,
+                                             serve_folder):
+    entry = select("mfc_codes")[0]
+    calls = []
+
+    class FlakyHandler(http.server.SimpleHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            calls.append(self.path)
+            if len(calls) < 3:
+                self.send_error(503, "busy")
+                return
+            super().do_GET()
+
+        def log_message(self, *args):
+            pass
+
+    monkeypatch.setenv("FRAMING_MIRROR", serve_folder(mirror_dir, handler=FlakyHandler))
+    (path,) = fetch_files([entry], progress=False, retries=3)
+    assert len(calls) == 3
+    assert path.read_bytes() == (mirror_dir / entry.relpath).read_bytes()
+
+
+def test_missing_upstream_file_is_not_retried(tmp_path, fresh_data_home, monkeypatch,
+                                              serve_folder):
+    calls = []
+
+    class CountingHandler(http.server.SimpleHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            calls.append(self.path)
+            super().do_GET()
+
+        def log_message(self, *args):
+            pass
+
+    (tmp_path / "empty").mkdir()
+    monkeypatch.setenv("FRAMING_MIRROR", serve_folder(tmp_path / "empty", handler=CountingHandler))
+    entry = select("mfc_codes")[0]
+    with pytest.raises(DownloadError, match="HTTP 404") as err:
+        fetch_files([entry], progress=False, retries=3)
+    assert len(calls) == 1
+    assert entry.relpath in str(err.value)
+
+
+def test_no_cache_no_mirror_offline_names_url_and_mirror(fresh_data_home, monkeypatch):
+    """With no mirror, the upstream host is tried; the test network guard refuses it."""
+    monkeypatch.delenv("FRAMING_MIRROR", raising=False)
+    entry = select("mfc_codes")[0]
+    with pytest.raises(DownloadError) as err:
+        fetch_files([entry], progress=False, retries=1)
+    message = str(err.value)
+    assert f"https://raw.githubusercontent.com/{entry.relpath}" in message
+    assert "FRAMING_MIRROR" in message
+    assert cached_files(fresh_data_home) == []
+
+
+def test_offline_flag_fails_fast_with_guidance(fresh_data_home, monkeypatch):
+    monkeypatch.delenv("FRAMING_MIRROR", raising=False)
+    monkeypatch.setenv("FRAMING_OFFLINE", "1")
+    with pytest.raises(DownloadError, match="FRAMING_OFFLINE.*FRAMING_MIRROR"):
+        fetch_files(select("mfc_codes"), progress=False)
+
+
+def test_public_fetcher_offline_error(fresh_data_home, monkeypatch):
+    monkeypatch.delenv("FRAMING_MIRROR", raising=False)
+    monkeypatch.setattr(_download, "RETRIES", 0)
+    from framing.datasets import fetch_allsides
+
+    with pytest.raises(DownloadError, match="raw.githubusercontent.com.*FRAMING_MIRROR"):
+        fetch_allsides(progress=False)
+
+
+def test_corrupted_cache_is_repaired(mirror_dir, fresh_data_home, monkeypatch):
+    monkeypatch.setenv("FRAMING_MIRROR", str(mirror_dir))
+    files = select("mfc_codes")
+    (path,) = fetch_files(files, progress=False)
+    path.write_bytes(b"garbage")
+    (again,) = fetch_files(files, progress=False)
+    assert again == path and again.read_bytes() == (mirror_dir / files[0].relpath).read_bytes()
+
+
+def test_parallel_failures_are_counted(tmp_path, fresh_data_home, monkeypatch):
+    (tmp_path / "empty").mkdir()
+    monkeypatch.setenv("FRAMING_MIRROR", str(tmp_path / "empty"))
+    with pytest.raises(DownloadError, match="not in the mirror folder"):
+        fetch_files(select("recasens"), progress=False, n_jobs=4)
+    assert cached_files(fresh_data_home) == []
+
+
+def test_no_temporary_files_survive_a_successful_fetch(mirror_dir, fresh_data_home,
+                                                       monkeypatch):
+    monkeypatch.setenv("FRAMING_MIRROR", str(mirror_dir))
+    files = select("recasens")
+    fetch_files(files, progress=False)
+    assert sorted(os.path.relpath(p, fresh_data_home / "raw") for p in
+                  cached_files(fresh_data_home)) == sorted(f.relpath for f in files)
