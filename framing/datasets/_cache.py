@@ -3,8 +3,10 @@
 A parsed dataset is stored as ``<data_home>/parsed/<name>-<key>.parquet`` where ``key`` hashes
 the parser's version string and the sha256 of every source file, so a new pin or a parser
 change gives a new file and never a stale one. ``DataFrame.attrs`` (which hold the rejected
-rows and coerced values of a parse) go into a JSON sidecar, because parquet metadata cannot
-hold DataFrames. Both are written to a temporary name and renamed into place.
+rows and coerced values of a parse) go beside it: tables as parquet files of their own (so
+their columns and dtypes survive), other values in a JSON file. Every file is written to a
+temporary name and renamed into place; the JSON file, written last, marks a complete entry.
+List cells, which parquet returns as NumPy arrays, are turned back into lists.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .._config import get_data_home
@@ -24,7 +27,7 @@ from ._registry import RemoteFile
 
 __all__ = ["cache_key", "cached_dataset"]
 
-_FRAME_TAG = "__dataframe_records__"
+_TABLES = "__tables__"
 
 
 def cache_key(name: str, version: str, files: Sequence[RemoteFile]) -> str:
@@ -35,22 +38,44 @@ def cache_key(name: str, version: str, files: Sequence[RemoteFile]) -> str:
     return digest.hexdigest()[:16]
 
 
-def _attrs_to_json(attrs: dict) -> str:
-    def encode(value):
+def _restore_lists(frame: pd.DataFrame) -> pd.DataFrame:
+    """Turn list cells that parquet returns as NumPy arrays back into lists."""
+    for column in frame.columns[[pd.api.types.is_object_dtype(t) for t in frame.dtypes]]:
+        values = frame[column]
+        if values.map(lambda v: isinstance(v, np.ndarray)).any():
+            frame[column] = values.map(lambda v: list(v) if isinstance(v, np.ndarray) else v)
+    return frame
+
+
+def _write_attrs(path: Path, attrs: dict) -> None:
+    """Tables to ``<stem>.<key>.parquet`` files, the rest (and their names) to JSON."""
+    plain, tables = {}, []
+    for key, value in attrs.items():
         if isinstance(value, pd.DataFrame):
-            return {_FRAME_TAG: json.loads(value.to_json(orient="records", date_format="iso"))}
-        return value
+            tables.append(key)
+            _atomic_write(path.with_name(f"{path.stem}.{key}.parquet"),
+                          lambda tmp, v=value: v.to_parquet(tmp, index=False))
+        else:
+            plain[key] = value
+    plain[_TABLES] = tables
+    _atomic_write(path.with_suffix(".attrs.json"), lambda tmp: Path(tmp).write_text(
+        json.dumps(plain, sort_keys=True, default=str), encoding="utf-8"))
 
-    return json.dumps({k: encode(v) for k, v in attrs.items()}, sort_keys=True, default=str)
 
-
-def _attrs_from_json(text: str) -> dict:
-    def decode(value):
-        if isinstance(value, dict) and _FRAME_TAG in value:
-            return pd.DataFrame.from_records(value[_FRAME_TAG])
-        return value
-
-    return {k: decode(v) for k, v in json.loads(text).items()}
+def _read(path: Path) -> pd.DataFrame | None:
+    """The cached frame with its attrs, or None when the entry is incomplete."""
+    sidecar = path.with_suffix(".attrs.json")
+    if not (path.exists() and sidecar.exists()):
+        return None
+    attrs = json.loads(sidecar.read_text(encoding="utf-8"))
+    for key in attrs.pop(_TABLES, []):
+        table = path.with_name(f"{path.stem}.{key}.parquet")
+        if not table.exists():
+            return None
+        attrs[key] = pd.read_parquet(table)
+    frame = _restore_lists(pd.read_parquet(path))
+    frame.attrs = attrs
+    return frame
 
 
 def _atomic_write(path: Path, write: Callable[[str], None]) -> None:
@@ -103,11 +128,10 @@ def cached_dataset(
     folder.mkdir(parents=True, exist_ok=True)
     key = cache_key(name, version, files)
     path = folder / f"{name}-{key}.parquet"
-    sidecar = path.with_suffix(".attrs.json")
-    if path.exists() and sidecar.exists() and not refresh:
-        frame = pd.read_parquet(path)
-        frame.attrs = _attrs_from_json(sidecar.read_text(encoding="utf-8"))
-        return frame
+    if not refresh:
+        cached = _read(path)
+        if cached is not None:
+            return cached
     paths = fetch_files(files, data_home=home, progress=progress, desc=f"fetching {name}")
     frame = parse(paths)
     attrs = dict(frame.attrs)
@@ -115,8 +139,5 @@ def cached_dataset(
     attrs.setdefault("version", key)
     frame.attrs = {}
     _atomic_write(path, lambda tmp: frame.to_parquet(tmp))
-    _atomic_write(sidecar, lambda tmp: Path(tmp).write_text(_attrs_to_json(attrs),
-                                                             encoding="utf-8"))
-    frame = pd.read_parquet(path)  # return exactly what a cached call returns
-    frame.attrs = _attrs_from_json(sidecar.read_text(encoding="utf-8"))
-    return frame
+    _write_attrs(path, attrs)
+    return _read(path)  # return exactly what a cached call returns

@@ -250,3 +250,30 @@ def test_no_temporary_files_survive_a_successful_fetch(mirror_dir, fresh_data_ho
     fetch_files(files, progress=False)
     assert sorted(os.path.relpath(p, fresh_data_home / "raw") for p in
                   cached_files(fresh_data_home)) == sorted(f.relpath for f in files)
+
+
+def test_parsed_cache_keeps_lists_and_report_tables(tmp_path, fresh_data_home):
+    """List cells and the attrs tables come back from the parquet cache as they went in."""
+    import pandas as pd
+
+    from framing.datasets._cache import cached_dataset
+    from framing.datasets._report import attach_report
+
+    def parse(paths):
+        frame = pd.DataFrame({"words": [["a", "b"], None, []]},
+                             index=pd.Index(["x", "y", "z"], name="article_id"))
+        return attach_report(frame, rejected=[{"source": "f", "line": 3, "row_id": "w",
+                                               "reason": "bad"}],
+                             coerced=[{"source": "f", "line": None, "row_id": "y",
+                                       "column": "words", "value": "[", "reason": "x"}],
+                             n_source_rows=4)
+
+    files = select("mfc_codes")
+    first = cached_dataset("demo", files, parse, version="1", progress=False)
+    again = cached_dataset("demo", files, lambda paths: 1 / 0, version="1", progress=False)
+    for frame in (first, again):
+        assert frame["words"].tolist() == [["a", "b"], None, []]
+        assert frame.attrs["n_source_rows"] == 4
+        assert list(frame.attrs["rejected"].columns) == ["source", "line", "row_id", "reason"]
+        assert frame.attrs["rejected"]["line"].tolist() == [3]
+        assert frame.attrs["coerced"]["row_id"].tolist() == ["y"]
