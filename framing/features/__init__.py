@@ -1,0 +1,38 @@
+"""Scorers: loaded language, term choice, frames and sourcing, with the words behind every score.
+
+Every scorer is a scikit-learn transformer over a 1-D sequence of texts (so it drops into
+``ColumnTransformer([(name, scorer, "text")])``), returns float64 features named
+``<scorer>__<feature>``, and explains each score with ``explain(text)`` (the spans) and
+``highlight(text)`` (HTML). Names are imported lazily so ``import framing`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "BaseScorer": "._base",
+    "Highlight": "._highlight",
+    "LexiconScorer": "._lexicon_scorer",
+    "LoadedLanguageScorer": "._loaded",
+    "SentimentScorer": "._sentiment",
+    "TermChoiceScorer": "._term_choice",
+    "FrameScorer": "._frames",
+    "SourcingScorer": "._sourcing",
+    "extract_features": "._extract",
+    "default_scorers": "._extract",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))

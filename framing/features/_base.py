@@ -1,0 +1,156 @@
+"""What every scorer shares: the scikit-learn contract for texts, names, explanations.
+
+A scorer is a scikit-learn transformer over a 1-D sequence of texts:
+
+* ``__init__`` stores parameters only; :meth:`BaseScorer.fit` resolves resources
+  (lexicons, models) into attributes ending in ``_``;
+* :meth:`~BaseScorer.transform` returns dense float64 features named by
+  :meth:`~BaseScorer.get_feature_names_out` as ``<scorer>__<feature>``; with
+  ``set_output(transform="pandas")`` the input's index is kept;
+* :meth:`~BaseScorer.explain` returns the spans behind the scores and
+  :meth:`~BaseScorer.highlight` renders them as HTML.
+
+Subclasses implement ``_fit_resources(self)`` (set fitted attributes, return the feature
+names without prefix), ``_transform_texts(self, texts) -> ndarray`` and
+``_explain_text(self, text) -> DataFrame``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+__all__ = ["BaseScorer", "SPAN_COLUMNS", "as_texts"]
+
+#: Columns of every ``explain`` table.
+SPAN_COLUMNS = ("start", "end", "text", "term", "category", "weight", "feature")
+
+
+def as_texts(X) -> list[str]:
+    """Return ``X`` as a list of strings, refusing anything but a 1-D sequence of texts.
+
+    Missing values (``None``, NaN, ``pd.NA``) become empty texts, whose features are 0.
+
+    Raises
+    ------
+    TypeError
+        For a bare string (a common slip: pass ``[text]``) or non-text items.
+    ValueError
+        For 2-D input (pass the text column, for example ``df["text"]``).
+
+    Examples
+    --------
+    >>> as_texts(pd.Series(["a", None]))
+    ['a', '']
+    """
+    if isinstance(X, str | bytes):
+        raise TypeError("expected a sequence of texts, got a single string: pass [text]")
+    if isinstance(X, pd.DataFrame):
+        if X.shape[1] != 1:
+            raise ValueError(f"expected a 1-D sequence of texts, got a DataFrame with "
+                             f"{X.shape[1]} columns: select the text column")
+        X = X.iloc[:, 0]
+    values = X.to_numpy(dtype=object) if isinstance(X, pd.Series | pd.Index) else X
+    if isinstance(values, np.ndarray) and values.ndim != 1:
+        if values.ndim == 2 and values.shape[1] == 1:
+            values = values[:, 0]
+        else:
+            raise ValueError(f"expected a 1-D sequence of texts, got shape {values.shape}")
+    texts = []
+    for position, value in enumerate(values):
+        if isinstance(value, str):
+            texts.append(value)
+        elif value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+            texts.append("")
+        else:
+            raise TypeError(f"text at position {position} is {type(value).__name__}, not str")
+    return texts
+
+
+class BaseScorer(TransformerMixin, BaseEstimator):
+    """Base class of framing's scorers (see the module docstring for the contract)."""
+
+    #: Prefix of feature names; subclasses set it.
+    name = "scorer"
+
+    def fit(self, X=None, y=None):
+        """Resolve the scorer's resources. ``X`` and ``y`` are ignored (lexicon scorers
+        are not trained); they are accepted so the scorer fits in a Pipeline."""
+        if X is not None:
+            as_texts(X)  # same validation as transform
+        names = list(self._fit_resources())
+        if len(set(names)) != len(names):
+            raise ValueError(f"{type(self).__name__}: duplicate feature names {names}")
+        self.feature_names_ = np.asarray(names, dtype=object)
+        self.n_features_out_ = len(names)
+        return self
+
+    def transform(self, X) -> np.ndarray:
+        """Score each text. Returns a float64 array of shape (n_texts, n_features)."""
+        check_is_fitted(self, "feature_names_")
+        texts = as_texts(X)
+        values = np.asarray(self._transform_texts(texts), dtype=np.float64)
+        values = values.reshape(len(texts), self.n_features_out_)
+        if not np.isfinite(values).all():
+            raise FloatingPointError(f"{type(self).__name__} produced non-finite values")
+        return values
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """Feature names ``<scorer>__<feature>``, stable across releases and runs."""
+        check_is_fitted(self, "feature_names_")
+        return np.asarray([f"{self.name}__{n}" for n in self.feature_names_], dtype=object)
+
+    def explain(self, text: str) -> pd.DataFrame:
+        """The spans behind the scores of one text.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per span and category: ``start``, ``end`` (character offsets into
+            ``text``), ``text`` (the words as written), ``term`` (the entry that matched),
+            ``category``, ``weight``, ``feature`` (the output feature it feeds), plus
+            scorer-specific columns (``negated``...). Ordered by position.
+        """
+        check_is_fitted(self, "feature_names_")
+        if not isinstance(text, str):
+            raise TypeError(f"explain takes one text (str), got {type(text).__name__}")
+        spans = self._explain_text(text)
+        missing = [c for c in SPAN_COLUMNS if c not in spans.columns]
+        if missing:
+            raise AssertionError(f"{type(self).__name__}._explain_text lacks {missing}")
+        return spans.reset_index(drop=True)
+
+    def highlight(self, text: str, *, title: str | None = None):
+        """HTML rendering of :meth:`explain`, with a legend; displays inline in Jupyter.
+
+        Returns
+        -------
+        framing.features.Highlight
+            Has ``.html`` (a self-contained HTML fragment: no scripts, no network) and
+            ``_repr_html_``.
+        """
+        from ._highlight import Highlight
+
+        return Highlight(text, self.explain(text), title=title or type(self).__name__)
+
+    # -- for subclasses --------------------------------------------------------------------
+    def _fit_resources(self) -> Sequence[str]:
+        raise NotImplementedError
+
+    def _transform_texts(self, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def _explain_text(self, text: str) -> pd.DataFrame:
+        raise NotImplementedError
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.one_d_array = True
+        tags.input_tags.two_d_array = False
+        tags.requires_fit = True
+        return tags

@@ -1,0 +1,137 @@
+"""Load lexicons by name: public ones (fetched and verified) and the ones framing authors.
+
+Public lexicons come from :func:`framing.datasets.fetch_lexicon` (pinned upstream files);
+this module adds how each is matched: whether an entry also matches inflected forms (lists
+of base forms such as Recasens et al.'s report verbs do; lists that already enumerate their
+forms, such as Hu & Liu's, do not; MPQA says so per clue), and which categories flip under
+negation.
+
+Authored lexicons live in ``framing/lexicons/data/<name>.csv`` (columns ``term``,
+``category`` and optionally ``weight``, ``inflect``, ``case_sensitive``, ``wildcard``,
+``evidence``, ``note``) with ``<name>.json`` beside it (``description``, ``citation``,
+``licence``, optional ``negation_flips``). Their word lists are facts the project authors,
+each with its evidence or citation.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+
+import pandas as pd
+
+from .lexicon import Lexicon
+
+__all__ = ["PUBLIC_MATCHING", "list_lexicons", "load_lexicon"]
+
+#: How each public lexicon is matched: ``inflect`` (True, False, or "stemmed" for MPQA's
+#: per-clue flag) and ``negation_flips``.
+PUBLIC_MATCHING = {
+    "recasens_bias": {"inflect": True},
+    "hedges": {"inflect": False},
+    "factives": {"inflect": True},
+    "assertives": {"inflect": True},
+    "implicatives": {"inflect": True},
+    "report_verbs": {"inflect": True},
+    "strong_subjectives": {"inflect": False},
+    "weak_subjectives": {"inflect": False},
+    "entailment": {"inflect": True},
+    "hu_liu": {"inflect": False,
+               "negation_flips": {"positive": "negative", "negative": "positive"}},
+    "mpqa": {"inflect": "stemmed"},
+    "mfd2": {"inflect": False},
+    "mfd_original": {"inflect": False},
+    "emfd": {"inflect": False},
+    "babe": {"inflect": False},
+}
+_DATA = "data"
+
+
+def _authored_names() -> list[str]:
+    folder = resources.files(__package__).joinpath(_DATA)
+    if not folder.is_dir():
+        return []
+    return sorted(p.name[:-4] for p in folder.iterdir() if p.name.endswith(".csv"))
+
+
+@lru_cache(maxsize=32)
+def _load_authored(name: str) -> Lexicon:
+    folder = resources.files(__package__).joinpath(_DATA)
+    meta = json.loads(folder.joinpath(f"{name}.json").read_text(encoding="utf-8"))
+    with folder.joinpath(f"{name}.csv").open("r", encoding="utf-8") as handle:
+        entries = pd.read_csv(handle, dtype={"term": str, "category": str},
+                              keep_default_na=False, comment=None)
+    for column in ("inflect", "case_sensitive", "wildcard"):
+        if column in entries:
+            entries[column] = entries[column].astype(str).str.lower().map(
+                {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False,
+                 "": None})
+    return Lexicon.from_frame(entries, name=name, citation=meta.get("citation", ""),
+                              licence=meta.get("licence", ""),
+                              description=meta.get("description", ""),
+                              negation_flips=meta.get("negation_flips", {}))
+
+
+def _load_public(name: str, data_home=None) -> Lexicon:
+    from ..datasets import fetch_lexicon
+
+    table = fetch_lexicon(name, data_home=data_home, progress=False)
+    matching = PUBLIC_MATCHING[name]
+    entries = table.copy()
+    inflect = matching["inflect"]
+    entries["inflect"] = (entries["stemmed"].fillna(False).astype(bool) if inflect == "stemmed"
+                          else bool(inflect))
+    entries["case_sensitive"] = False  # every public list here is case-insensitive
+    return Lexicon.from_frame(entries, name=name,
+                              citation=table.attrs.get("citation", ""),
+                              licence=table.attrs.get("licence", ""),
+                              description=table.attrs.get("description", ""),
+                              negation_flips=matching.get("negation_flips", {}))
+
+
+def load_lexicon(name: str, *, data_home=None) -> Lexicon:
+    """Return a :class:`Lexicon` by name.
+
+    Parameters
+    ----------
+    name : str
+        A public lexicon (``hu_liu``, ``mpqa``, ``recasens_bias``, ``hedges``, ``mfd2``,
+        ``babe``... see :func:`list_lexicons`) or one framing authors.
+    data_home : path-like, optional
+        Cache folder for public lexicons.
+
+    Raises
+    ------
+    KeyError
+        For an unknown name; the message lists the known ones.
+
+    Examples
+    --------
+    >>> from framing.lexicons import load_lexicon
+    >>> load_lexicon("hu_liu").categories  # doctest: +SKIP
+    ('negative', 'positive')
+    """
+    if name in PUBLIC_MATCHING:
+        return _load_public(name, data_home)
+    if name in _authored_names():
+        return _load_authored(name)
+    known = sorted(PUBLIC_MATCHING) + _authored_names()
+    raise KeyError(f"unknown lexicon {name!r}; known: {', '.join(known)}")
+
+
+def list_lexicons() -> pd.DataFrame:
+    """Every lexicon :func:`load_lexicon` knows: name, source (public/authored),
+    description, citation, licence. Nothing is downloaded."""
+    from ..datasets._lexicons import list_lexicons as list_public
+
+    public = list_public().assign(source="public")
+    rows = []
+    for name in _authored_names():
+        lex = _load_authored(name)
+        rows.append({"name": name, "source": "authored", "description": lex.description,
+                     "citation": lex.citation, "licence": lex.licence})
+    columns = ["name", "source", "description", "citation", "licence"]
+    authored = pd.DataFrame(rows, columns=columns)
+    public = public[[c for c in columns if c in public.columns]]
+    return pd.concat([public, authored], ignore_index=True)

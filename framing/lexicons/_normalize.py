@@ -1,0 +1,189 @@
+"""Length-preserving text normalisation and the surface forms of lexicon terms.
+
+Matching runs on a *normalised* copy of each text in which every character that is not part
+of a word (punctuation, whitespace, symbols) becomes a space and, for case-insensitive
+matching, letters are case-folded one character to one character. The copy has exactly the
+length of the original, so a match's offsets are the original text's offsets. Apostrophes
+inside a word stay (``don't``, ``o'clock``); a possessive ``'s`` or ``s'`` and quotation
+marks become spaces, so ``Trump's`` matches ``trump``.
+
+Because punctuation becomes a space next to the space that usually follows it, a phrase
+written with single spaces (``illegal alien``) never matches across a comma, a full stop or
+a paragraph break (``illegal.  Aliens``): the clause boundary survives normalisation.
+
+Inflections are generated, not guessed at match time: a term marked ``inflect`` expands to
+every inflected form of its lemma given by LemmInflect (plural, verb forms; comparatives
+are left out because they change meaning), so ``sanctuary city`` also matches
+``sanctuary cities``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import unicodedata
+from functools import lru_cache
+
+import numpy as np
+
+__all__ = ["codes_to_text", "normalize", "normalize_codes", "pattern_bytes", "surface_forms",
+           "to_latin1", "word_count"]
+
+_BMP = 0x10000
+_SPACE, _APOSTROPHE, _S, _CAPITAL_S = ord(" "), ord("'"), ord("s"), ord("S")
+#: Inflection tags kept when expanding a lemma (nouns' plural, every verb form).
+_INFLECTION_TAGS = ("NN", "NNS", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "JJ", "RB")
+_MAX_VARIANTS = 64
+
+
+@lru_cache(maxsize=4)
+def _table(lower: bool, latin1: bool = False) -> np.ndarray:
+    """Code point -> normalised code point, for the Basic Multilingual Plane plus one.
+
+    Index ``0xFFFF + 1`` stands for every character beyond the BMP (emoji, symbols, rare
+    scripts), which is not a word of an English lexicon: it maps to a space. With
+    ``latin1``, the table gives one byte per character instead (see :func:`to_latin1`).
+    """
+    table = np.full(_BMP + 1, _SPACE, dtype=np.uint32)
+    for code in range(_BMP):
+        if 0xD800 <= code < 0xE000:
+            continue
+        char = chr(code)
+        if char.isalnum() or char == "_" or unicodedata.category(char) in ("Mn", "Mc"):
+            folded = char.lower() if lower else char
+            table[code] = ord(folded) if len(folded) == 1 else code
+        elif char in "'\u2019\u02bc":
+            table[code] = _APOSTROPHE
+    return to_latin1(table) if latin1 else table
+
+
+def to_latin1(codes: np.ndarray) -> np.ndarray:
+    """One byte per character, for byte-level matching with character offsets.
+
+    Code points above 255 (letters of other scripts; punctuation is already a space) become
+    ``0xFF``: still a word character, matching no English lexicon term.
+    """
+    return np.where(codes < 256, codes, 0xFF).astype(np.uint8)
+
+
+def pattern_bytes(pattern: str) -> bytes:
+    """A pattern string encoded as :func:`to_latin1` encodes texts."""
+    return bytes(ord(c) if ord(c) < 256 else 0xFF for c in pattern)
+
+
+def _fix_apostrophes(mapped: np.ndarray) -> np.ndarray:
+    """Blank possessive ``'s`` and apostrophes not inside a word, in place."""
+    apostrophe = np.flatnonzero(mapped == _APOSTROPHE)
+    if len(apostrophe):
+        padded = np.concatenate([[_SPACE], mapped, [_SPACE, _SPACE]])
+        before, after, after2 = (padded[apostrophe], padded[apostrophe + 2],
+                                 padded[apostrophe + 3])
+        possessive = ((after == _S) | (after == _CAPITAL_S)) & (after2 == _SPACE)
+        mapped[apostrophe[possessive]] = _SPACE
+        mapped[apostrophe[possessive] + 1] = _SPACE
+        # Quotation marks and the apostrophe of "aliens'": not inside a word.
+        mapped[apostrophe[(before == _SPACE) | (after == _SPACE)]] = _SPACE
+    return mapped
+
+
+def normalize_codes(text: str, *, lower: bool = True, latin1: bool = False) -> np.ndarray:
+    """Code points of the matching copy of ``text`` (see :func:`normalize`).
+
+    Returns uint32 code points, or with ``latin1`` one uint8 per character (the form the
+    matcher scans; see :func:`to_latin1`).
+    """
+    dtype = np.uint8 if latin1 else np.uint32
+    if not text:
+        return np.zeros(0, dtype=dtype)
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    return _fix_apostrophes(_table(lower, latin1)[np.minimum(codes, _BMP)])
+
+
+def codes_to_text(codes: np.ndarray) -> str:
+    """The string of a uint32 code point array."""
+    return codes.astype(np.uint32, copy=False).tobytes().decode("utf-32-le")
+
+
+def normalize(text: str, *, lower: bool = True) -> str:
+    """Return the matching copy of ``text``: same length, non-word characters as spaces.
+
+    Parameters
+    ----------
+    text : str
+    lower : bool, default True
+        Case-fold letters (one character to one character).
+
+    Examples
+    --------
+    >>> normalize("ICE’s raid, in L.A. 'Don't' aliens' rights")
+    "ice   raid  in l a   don't  aliens  rights"
+    >>> normalize("ICE’s", lower=False)
+    'ICE  '
+    >>> len(normalize("Straße İstanbul")) == len("Straße İstanbul")
+    True
+    """
+    return codes_to_text(normalize_codes(text, lower=lower))
+
+
+def word_count(normalized: str) -> int:
+    """Words in a normalised text (maximal runs of non-space characters)."""
+    return len(normalized.split())
+
+
+@lru_cache(maxsize=100_000)
+def _lemma(word: str) -> str:
+    """The lemma a lexicon word stands for: itself when LemmInflect lists it as one."""
+    from lemminflect import getAllLemmas, getAllLemmasOOV
+
+    by_pos = getAllLemmas(word)
+    if not by_pos and word.isalpha():
+        if word.endswith("s") and len(word) > 3:
+            by_pos = getAllLemmasOOV(word, "NOUN")
+        elif word.endswith(("ed", "ing")) and len(word) > 4:
+            by_pos = getAllLemmasOOV(word, "VERB")
+    known = {lemma for lemmas in by_pos.values() for lemma in lemmas}
+    return word if not known or word in known else min(known)
+
+
+@lru_cache(maxsize=100_000)
+def _inflections(word: str) -> frozenset[str]:
+    """``word`` and the inflected forms of its lemma."""
+    from lemminflect import getAllInflections, getAllInflectionsOOV
+
+    if not word.isalpha():
+        return frozenset({word})
+    lemma = _lemma(word)
+    by_tag = getAllInflections(lemma)
+    if not by_tag:
+        by_tag = getAllInflectionsOOV(lemma, "NOUN")
+    forms = {word, lemma}
+    for tag, values in by_tag.items():
+        if tag in _INFLECTION_TAGS:
+            forms.update(values)
+    return frozenset(forms)
+
+
+def surface_forms(term: str, *, case_sensitive: bool, inflect: bool) -> list[str]:
+    """Every normalised surface string a lexicon term matches, sorted.
+
+    Each word of an ``inflect`` term expands to the inflected forms of its lemma (at most
+    64 combinations for long phrases).
+
+    Raises
+    ------
+    ValueError
+        If the term has no word in it.
+
+    Examples
+    --------
+    >>> surface_forms("sanctuary city", case_sensitive=False, inflect=True)
+    ['sanctuaries cities', 'sanctuaries city', 'sanctuary cities', 'sanctuary city']
+    >>> surface_forms("ICE", case_sensitive=True, inflect=False)
+    ['ICE']
+    """
+    words = normalize(term, lower=not case_sensitive).split()
+    if not words:
+        raise ValueError(f"lexicon term {term!r} has no word in it")
+    options = [sorted(_inflections(w)) if inflect and not case_sensitive else [w]
+               for w in words]
+    combos = itertools.islice(itertools.product(*options), _MAX_VARIANTS)
+    return sorted({" ".join(combo) for combo in combos})
