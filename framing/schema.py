@@ -127,7 +127,9 @@ def normalize_outlet(name: str) -> str:
 
 
 def normalize_domain(url_or_domain: str) -> str:
-    """Return the bare registrable host of a URL or domain (no scheme, ``www.``, port or path).
+    """Return the host of a URL or domain without scheme, ``www.``/``m.``, port or path.
+
+    Subdomains other than ``www``, ``m`` and ``amp`` are kept (``edition.cnn.com``).
 
     Examples
     --------

@@ -27,6 +27,7 @@ _EXPORTS = {
     "fetch_news_html_fixtures": "._news_html",
     "fetch_outlet_ratings": "._outlets",
     "fetch_lexicon": "._lexicons",
+    "list_lexicons": "._lexicons",
     "list_datasets": "._catalog",
     "load_articles": "._load",
 }
