@@ -277,3 +277,19 @@ def test_parsed_cache_keeps_lists_and_report_tables(tmp_path, fresh_data_home):
         assert list(frame.attrs["rejected"].columns) == ["source", "line", "row_id", "reason"]
         assert frame.attrs["rejected"]["line"].tolist() == [3]
         assert frame.attrs["coerced"]["row_id"].tolist() == ["y"]
+
+
+def test_save_articles_round_trip_keeps_the_reports(mirror_dir, tmp_path):
+    """pandas' to_parquet cannot store attrs tables; save_articles can."""
+    import pandas as pd
+
+    from framing.datasets import fetch_allsides, read_articles, save_articles
+
+    articles = fetch_allsides(progress=False)
+    with pytest.raises(TypeError):
+        articles.to_parquet(tmp_path / "plain.parquet")  # why save_articles exists
+    back = read_articles(save_articles(articles, tmp_path / "corpus.parquet"))
+    pd.testing.assert_frame_equal(back, articles)
+    pd.testing.assert_frame_equal(back.attrs["coerced"], articles.attrs["coerced"])
+    with pytest.raises(FileNotFoundError, match="save_articles"):
+        read_articles(tmp_path / "missing.parquet")
