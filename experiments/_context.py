@@ -1,0 +1,113 @@
+"""What an experiment script gets: its config, its output folder, and recorders for the manifest.
+
+Every output goes through the context (:meth:`Context.table`, :meth:`Context.save_figure`,
+:meth:`Context.save_text`), which writes it deterministically and records its sha256; every
+dataset and model goes through :meth:`Context.use_dataset` / :meth:`Context.use_model`, so
+the manifest says exactly what the results were computed from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["Context", "sha256_file"]
+
+#: Float format of every results table: enough digits to be exact in practice, and stable.
+FLOAT_FORMAT = "%.6g"
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class Context:
+    """The run of one experiment.
+
+    Attributes
+    ----------
+    name : str
+        Experiment name (also its module and config name).
+    out : pathlib.Path
+        Its output folder, ``<out>/<name>/``.
+    config : dict
+        The config, with the ``[smoke]`` overrides applied when ``smoke`` is true.
+    smoke : bool
+        Run on a small sample (for tests).
+    seed : int
+        The seed every random choice derives from.
+    """
+
+    name: str
+    out: Path
+    config: dict
+    smoke: bool = False
+    seed: int = 0
+    outputs: dict[str, str] = field(default_factory=dict)
+    datasets: list[dict] = field(default_factory=list)
+    models: list[dict] = field(default_factory=list)
+    key_numbers: dict = field(default_factory=dict)
+
+    def path(self, name: str) -> Path:
+        path = self.out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def _record(self, path: Path) -> Path:
+        self.outputs[path.relative_to(self.out).as_posix()] = sha256_file(path)
+        return path
+
+    def table(self, frame: pd.DataFrame, name: str, *, index: bool = False) -> Path:
+        """Write a results table as CSV (stable float format, LF line ends) and record it."""
+        path = self.path(f"{name}.csv")
+        frame.to_csv(path, index=index, float_format=FLOAT_FORMAT, lineterminator="\n")
+        return self._record(path)
+
+    def save_figure(self, fig, name: str) -> list[Path]:
+        """Write a figure as PNG and PDF with no timestamps in their metadata."""
+        import matplotlib.pyplot as plt
+
+        paths = []
+        for suffix, metadata in ((".png", {"Software": None}),
+                                 (".pdf", {"Creator": None, "Producer": None,
+                                           "CreationDate": None})):
+            path = self.path(f"{name}{suffix}")
+            fig.savefig(path, metadata=metadata, bbox_inches="tight")
+            paths.append(self._record(path))
+        plt.close(fig)
+        return paths
+
+    def save_text(self, text: str, name: str) -> Path:
+        """Write a text output (HTML, Markdown...) and record it."""
+        path = self.path(name)
+        path.write_text(text, encoding="utf-8", newline="\n")
+        return self._record(path)
+
+    def use_dataset(self, name: str, frame: pd.DataFrame, *, rows_used: int | None = None
+                    ) -> pd.DataFrame:
+        """Record a dataset the results depend on (its pinned sources' sha256); return it."""
+        self.datasets.append({
+            "name": name,
+            "rows": int(len(frame)) if rows_used is None else int(rows_used),
+            "version": frame.attrs.get("version"),
+            "sources_sha256": frame.attrs.get("sources_sha256"),
+            "n_source_files": frame.attrs.get("n_source_files"),
+        })
+        return frame
+
+    def use_model(self, name: str, *, revision: str, sha256: str | None = None, **extra
+                  ) -> None:
+        """Record a model (pretrained weights or a trained artefact) the results depend on."""
+        self.models.append({"name": name, "revision": revision, "sha256": sha256, **extra})
+
+    def report(self, **numbers) -> None:
+        """Key numbers for the experiments README (also in the manifest)."""
+        self.key_numbers.update(numbers)
