@@ -51,6 +51,8 @@ class Command:
 #: Subcommands, in the order ``framing --help`` lists them.
 COMMANDS: tuple[Command, ...] = (
     Command("datasets", "list and fetch the public datasets", "framing.cli:configure_datasets"),
+    Command("collect", "build a corpus from a topic recipe (GDELT, Media Cloud, RSS)",
+            "framing.collect.cli:configure"),
 )
 
 

@@ -1,0 +1,458 @@
+"""Polite concurrent fetching of news pages, and articles from a list of URLs.
+
+Politeness, in order of the request's life:
+
+* **robots.txt** is read once per host and obeyed (``respect_robots=True``); a robots.txt
+  that cannot be read (4xx, 5xx, network error) allows everything, as most crawlers treat a
+  missing file.
+* **One request at a time per host, spaced by** ``min_interval`` **seconds** (a per-host
+  reservation clock shared by all worker threads), while up to ``max_workers`` hosts are
+  fetched in parallel. A ``Retry-After`` from a host pushes that host's clock back for every
+  thread, not just the one that was told.
+* **Timeouts** on connect and on each read (``timeout``) and on the whole download
+  (``total_timeout``), and a size cap (``max_bytes``).
+* **Retries with exponential backoff** (``backoff * 2**attempt`` seconds, capped at
+  ``max_backoff``) on timeouts, connection errors, HTTP 429 and 5xx; ``Retry-After``
+  (seconds or an HTTP date) is honoured instead when the server sends it. Other 4xx are not
+  retried. No jitter: reruns wait the same.
+* **A User-Agent naming framing** (:data:`DEFAULT_USER_AGENT`).
+
+Every URL that does not give an article ends up in the failures table with its stage
+(``input``, ``robots``, ``fetch``, ``extract``), HTTP status, reason and number of attempts.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+from urllib.robotparser import RobotFileParser
+
+import pandas as pd
+
+from .. import __version__
+from ._frame import attach_failures, build_articles
+from ._urls import canonical_url, url_article_id
+
+__all__ = ["DEFAULT_USER_AGENT", "FEED_TYPES", "HTML_TYPES", "FetchResult", "fetch_pages",
+           "fetch_text", "from_urls"]
+
+#: User-Agent sent with every request: names the library so site owners know who is calling.
+DEFAULT_USER_AGENT = (f"framing/{__version__} (media-bias research library; "
+                      "+https://pypi.org/project/framing-analysis/)")
+#: HTTP statuses worth retrying: rate limiting and transient server trouble.
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: Content types accepted as pages (a missing Content-Type is accepted too).
+HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
+#: Content types accepted as feeds.
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml",
+              "application/xml", "text/xml", "application/x-rss+xml", "text/plain",
+              "text/html")
+
+
+@dataclass
+class FetchResult:
+    """What happened to one URL: the body on success, the reason otherwise."""
+
+    url: str
+    final_url: str | None = None
+    status: int | None = None
+    content: bytes | None = None
+    content_type: str | None = None
+    reason: str | None = None
+    stage: str = "fetch"
+    attempts: int = 0
+    elapsed: float = 0.0
+    headers: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.content is not None and self.reason is None
+
+
+class HostClock:
+    """Per-host minimum spacing between request starts, shared by threads.
+
+    Each call to :meth:`wait` reserves the next free slot for the host and sleeps until it,
+    so concurrent workers on one host queue up ``interval`` seconds apart; :meth:`defer`
+    moves a host's next slot (a ``Retry-After``).
+    """
+
+    def __init__(self, interval: float, *, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep):
+        self.interval = max(0.0, float(interval))
+        self._next: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self._clock, self._sleep = clock, sleep
+
+    def wait(self, host: str) -> None:
+        with self._lock:
+            now = self._clock()
+            slot = max(now, self._next.get(host, now))
+            self._next[host] = slot + self.interval
+        if slot > now:
+            self._sleep(slot - now)
+
+    def defer(self, host: str, seconds: float) -> None:
+        with self._lock:
+            self._next[host] = max(self._next.get(host, 0.0), self._clock() + seconds)
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP date), or None.
+
+    Examples
+    --------
+    >>> parse_retry_after("7")
+    7.0
+    >>> parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0)
+    10.0
+    >>> parse_retry_after("soon") is None
+    True
+    """
+    if value is None or not str(value).strip():
+        return None
+    text = str(value).strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    now = time.time() if now is None else now
+    return max(0.0, when.timestamp() - now)
+
+
+def backoff_delay(attempt: int, *, backoff: float, max_backoff: float,
+                  retry_after: float | None = None) -> float:
+    """Seconds to wait before retry number ``attempt + 1`` (``attempt`` counts from 0).
+
+    Examples
+    --------
+    >>> [backoff_delay(a, backoff=1.0, max_backoff=5.0) for a in range(4)]
+    [1.0, 2.0, 4.0, 5.0]
+    >>> backoff_delay(0, backoff=1.0, max_backoff=60.0, retry_after=12.0)
+    12.0
+    """
+    if retry_after is not None:
+        return min(float(retry_after), max_backoff)
+    return min(backoff * (2 ** attempt), max_backoff)
+
+
+class _Fetcher:
+    def __init__(self, *, timeout, total_timeout, retries, backoff, max_backoff, min_interval,
+                 user_agent, respect_robots, max_bytes, session_factory, accept_types):
+        self.timeout = timeout
+        self.total_timeout = total_timeout
+        self.retries = int(retries)
+        self.backoff = float(backoff)
+        self.max_backoff = float(max_backoff)
+        self.clock = HostClock(min_interval)
+        self.user_agent = user_agent
+        self.respect_robots = respect_robots
+        self.max_bytes = int(max_bytes)
+        self._session_factory = session_factory
+        self.accept_types = tuple(accept_types)
+        self._local = threading.local()
+        self._robots: dict[str, RobotFileParser | None] = {}
+        self._robots_lock = threading.Lock()
+        self._host_locks: dict[str, threading.Lock] = {}
+
+    def session(self):
+        # requests.Session is not documented as thread-safe: one per worker thread.
+        session = getattr(self._local, "session", None)
+        if session is None:
+            if self._session_factory is not None:
+                session = self._session_factory()
+            else:
+                import requests
+
+                session = requests.Session()
+            session.headers["User-Agent"] = self.user_agent
+            self._local.session = session
+        return session
+
+    def _host_lock(self, key: str) -> threading.Lock:
+        with self._robots_lock:
+            return self._host_locks.setdefault(key, threading.Lock())
+
+    def allowed(self, url: str) -> bool:
+        if not self.respect_robots:
+            return True
+        parts = urlsplit(url)
+        key = f"{parts.scheme}://{parts.netloc}"
+        with self._host_lock(key):  # one robots.txt download per host, even with many workers
+            if key not in self._robots:
+                self._robots[key] = self._read_robots(key, parts.hostname or "")
+        parser = self._robots[key]
+        return True if parser is None else parser.can_fetch(self.user_agent, url)
+
+    def _read_robots(self, base: str, host: str) -> RobotFileParser | None:
+        import requests
+
+        self.clock.wait(host)
+        try:
+            response = self.session().get(base + "/robots.txt", timeout=self.timeout)
+        except requests.RequestException:
+            return None
+        if response.status_code != 200:
+            return None
+        parser = RobotFileParser(base + "/robots.txt")
+        parser.parse(response.text.splitlines())
+        return parser
+
+    def fetch(self, url: str) -> FetchResult:
+        import requests
+
+        result = FetchResult(url=url)
+        host = urlsplit(url).hostname or ""
+        started = time.monotonic()
+        if not self.allowed(url):
+            result.stage, result.reason = "robots", "disallowed by robots.txt"
+            return result
+        for attempt in range(self.retries + 1):
+            result.attempts = attempt + 1
+            self.clock.wait(host)
+            retry_after = None
+            try:
+                with self.session().get(url, timeout=self.timeout, stream=True,
+                                        allow_redirects=True) as response:
+                    result.status = response.status_code
+                    result.final_url = response.url
+                    result.headers = dict(response.headers)
+                    result.content_type = response.headers.get("Content-Type", "")
+                    if response.status_code in RETRY_STATUSES:
+                        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                        result.reason = f"HTTP {response.status_code} {response.reason}"
+                    elif response.status_code >= 400:
+                        result.reason = f"HTTP {response.status_code} {response.reason}"
+                        break
+                    else:
+                        result.reason = self._read_body(response, result, started)
+                        break
+            except requests.Timeout as err:
+                result.status, result.reason = None, f"timeout: {err}"
+            except requests.ConnectionError as err:
+                result.status, result.reason = None, f"connection error: {err}"
+            except requests.RequestException as err:  # invalid URL, too many redirects...
+                result.status, result.reason = None, f"{type(err).__name__}: {err}"
+                break
+            if attempt == self.retries:
+                break
+            if retry_after is not None and retry_after > self.max_backoff:
+                result.reason += (f" (Retry-After {retry_after:.0f} s exceeds max_backoff "
+                                  f"{self.max_backoff:.0f} s; not retried)")
+                break
+            delay = backoff_delay(attempt, backoff=self.backoff, max_backoff=self.max_backoff,
+                                  retry_after=retry_after)
+            self.clock.defer(host, delay)  # the whole host waits, not only this thread
+        result.elapsed = time.monotonic() - started
+        if result.reason is not None:
+            result.content = None
+        return result
+
+    def _read_body(self, response, result: FetchResult, started: float) -> str | None:
+        ctype = (result.content_type or "").split(";")[0].strip().lower()
+        if ctype and not ctype.startswith(self.accept_types):
+            return f"unexpected Content-Type {ctype} (accepted: {', '.join(self.accept_types)})"
+        chunks, size = [], 0
+        for chunk in response.iter_content(chunk_size=65536):
+            size += len(chunk)
+            if size > self.max_bytes:
+                return f"page larger than max_bytes={self.max_bytes}"
+            if self.total_timeout and time.monotonic() - started > self.total_timeout:
+                return f"timeout: download took longer than total_timeout={self.total_timeout} s"
+            chunks.append(chunk)
+        result.content = b"".join(chunks)
+        return None
+
+
+def fetch_pages(urls: Iterable[str], *, max_workers: int = 8,
+                timeout: float | tuple[float, float] = (5.0, 30.0),
+                total_timeout: float | None = 120.0, retries: int = 3, backoff: float = 1.0,
+                max_backoff: float = 60.0, min_interval: float = 1.0,
+                user_agent: str = DEFAULT_USER_AGENT, respect_robots: bool = True,
+                max_bytes: int = 10_000_000, session_factory: Callable | None = None,
+                accept_types: Sequence[str] = HTML_TYPES, progress: bool = False
+                ) -> list[FetchResult]:
+    """Download pages politely and concurrently; one :class:`FetchResult` per URL, in order.
+
+    See the module docstring for what "politely" means; the parameters tune it.
+    ``session_factory`` makes the ``requests.Session`` of each worker thread (to add
+    adapters, proxies or authentication); ``accept_types`` lists the Content-Type prefixes
+    accepted (:data:`HTML_TYPES`; :data:`FEED_TYPES` for feeds).
+
+    Examples
+    --------
+    >>> results = fetch_pages([])
+    >>> results
+    []
+    """
+    urls = list(urls)
+    fetcher = _Fetcher(timeout=timeout, total_timeout=total_timeout, retries=retries,
+                       backoff=backoff, max_backoff=max_backoff, min_interval=min_interval,
+                       user_agent=user_agent, respect_robots=respect_robots,
+                       max_bytes=max_bytes, session_factory=session_factory,
+                       accept_types=accept_types)
+    results: list[FetchResult | None] = [None] * len(urls)
+    if not urls:
+        return []
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(urls), desc="fetching", unit="page")
+    with ThreadPoolExecutor(max_workers=max(1, int(max_workers))) as pool:
+        futures = {pool.submit(fetcher.fetch, url): i for i, url in enumerate(urls)}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            if bar is not None:
+                bar.update(1)
+    if bar is not None:
+        bar.close()
+    return results  # type: ignore[return-value]
+
+
+def _check_urls(urls: Sequence[str]) -> tuple[list[str], list[dict]]:
+    unique, failures, seen = [], [], {}
+    for url in urls:
+        text = str(url or "").strip()
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            failures.append({"url": text, "stage": "input", "attempts": 0,
+                             "reason": "not an absolute http(s) URL"})
+            continue
+        key = canonical_url(text)
+        if key in seen:
+            failures.append({"url": text, "stage": "input", "attempts": 0,
+                             "reason": f"same canonical URL as {seen[key]!r}"})
+            continue
+        seen[key] = text
+        unique.append(text)
+    return unique, failures
+
+
+def from_urls(urls: Iterable[str], *, extract_options: dict | None = None, **fetch_options
+              ) -> pd.DataFrame:
+    """Fetch pages politely and build articles from them with trafilatura.
+
+    Parameters
+    ----------
+    urls : iterable of str
+        Absolute ``http(s)`` URLs. Repeats of one canonical URL are fetched once.
+    extract_options : dict, optional
+        Passed to :func:`framing.collect.from_html` (trafilatura options).
+    **fetch_options
+        Passed to :func:`fetch_pages`: ``max_workers`` (8), ``timeout`` ((5, 30) s:
+        connect, read), ``total_timeout`` (120 s), ``retries`` (3), ``backoff`` (1 s),
+        ``max_backoff`` (60 s), ``min_interval`` (1 s between requests to one host),
+        ``user_agent``, ``respect_robots`` (True), ``max_bytes``, ``progress``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Validated articles in input order, keyed by :func:`framing.collect.url_article_id`
+        of the URL as given (so an ID does not depend on redirects); ``meta_final_url`` is
+        the address after redirects, ``meta_http_status`` the final status.
+        ``attrs["failures"]``: one row per URL that gave no article, with ``url``,
+        ``stage`` (``input``, ``robots``, ``fetch``, ``extract``), ``status`` (HTTP status or
+        missing), ``reason`` and ``attempts``. Failures are returned, never raised, so one
+        bad URL does not lose the others; a warning says how many failed.
+
+    Examples
+    --------
+    >>> articles = from_urls(["not a url"])  # doctest: +SKIP
+    >>> articles.attrs["failures"][["stage", "reason"]].values.tolist()  # doctest: +SKIP
+    [['input', 'not an absolute http(s) URL']]
+    """
+    from .html import extract_record
+
+    unique, failures = _check_urls(list(urls))
+    records = []
+    for result in fetch_pages(unique, **fetch_options):
+        if not result.ok:
+            failures.append({"url": result.url, "stage": result.stage, "status": result.status,
+                             "reason": result.reason, "attempts": result.attempts})
+            continue
+        record, reason = extract_record(result.content, result.final_url or result.url,
+                                        **(extract_options or {}))
+        if record is None:
+            failures.append({"url": result.url, "stage": "extract", "status": result.status,
+                             "reason": reason, "attempts": result.attempts})
+            continue
+        record.update({"article_id": url_article_id(result.url), "url": result.url,
+                       "meta_final_url": result.final_url, "meta_http_status": result.status,
+                       "meta_source": "web"})
+        records.append(record)
+    frame, repeated = build_articles(records)
+    if "meta_http_status" in frame:
+        frame["meta_http_status"] = frame["meta_http_status"].astype("Int64")
+    return attach_failures(frame, failures + repeated, what="from_urls")
+
+
+def fetch_text(stubs: pd.DataFrame, *, extract_options: dict | None = None, **fetch_options
+               ) -> pd.DataFrame:
+    """Fill in the body text of article stubs (from a feed or a search API) from their pages.
+
+    Rows that already have text are left alone; the others are fetched with
+    :func:`from_urls` (``fetch_options`` are its options). A fetched row keeps the stub's
+    ``title`` and ``date`` (the feed's or the API's, which are explicit) and takes the
+    page's where the stub has none; ``text`` comes from the page, and ``authors`` too when
+    the stub has none. ``meta_sitename``, ``meta_final_url`` and ``meta_http_status`` are
+    added.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``stubs``, same index and rows. ``attrs["failures"]`` is the stubs' own
+        failures followed by the pages that could not be fetched or extracted (those rows
+        keep an empty ``text``).
+    """
+    import warnings
+
+    from ._frame import failures_frame
+
+    out = stubs.copy()
+    todo = out.index[(out["text"].fillna("").str.strip() == "") & out["url"].notna()]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # reported below, once
+        pages = from_urls(out.loc[todo, "url"].tolist(), extract_options=extract_options,
+                          **fetch_options)
+    row_of = {url_article_id(url): row
+              for row, url in zip(todo, out.loc[todo, "url"], strict=True)}
+    added = {"meta_sitename": {}, "meta_final_url": {}, "meta_http_status": {}}
+    for page_id, page in pages.iterrows():
+        row = row_of.get(page_id)
+        if row is None:
+            continue
+        out.at[row, "text"] = page["text"]
+        if not str(out.at[row, "title"] or "").strip():
+            out.at[row, "title"] = page["title"]
+        if pd.isna(out.at[row, "date"]) and pd.notna(page["date"]):
+            out.at[row, "date"] = page["date"]
+        if "authors" in out and pd.isna(out.at[row, "authors"]) and pd.notna(page["authors"]):
+            out.at[row, "authors"] = page["authors"]
+        for column, values in added.items():
+            values[row] = page.get(column)
+    for column, values in added.items():
+        series = pd.Series(values, dtype=object).reindex(out.index)
+        if column == "meta_http_status":
+            series = series.astype("Int64")
+        if column not in out:
+            out[column] = series
+        else:
+            out[column] = out[column].where(series.isna(), series)
+    failures = pages.attrs.get("failures", failures_frame())
+    parts = [f for f in (stubs.attrs.get("failures"), failures) if f is not None and len(f)]
+    out.attrs = dict(stubs.attrs)
+    out.attrs["failures"] = pd.concat(parts, ignore_index=True) if parts else failures_frame()
+    if len(failures):
+        warnings.warn(f"fetch_text: {len(failures)} page(s) could not be fetched or extracted; "
+                      "their rows keep an empty text (see .attrs['failures'])", stacklevel=2)
+    return out
