@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from .._tables import ReportTable
 from ..schema import ARTICLE_COLUMNS, OPTIONAL_ARTICLE_COLUMNS, validate_articles
 
 __all__ = ["FAILURE_COLUMNS", "attach_failures", "build_articles", "failures_frame", "to_utc"]
@@ -22,14 +23,13 @@ __all__ = ["FAILURE_COLUMNS", "attach_failures", "build_articles", "failures_fra
 FAILURE_COLUMNS = ("url", "stage", "status", "reason", "attempts")
 
 
-def failures_frame(records: Iterable[dict] = ()) -> pd.DataFrame:
-    """Return the failures table for ``records`` (dicts with some of ``FAILURE_COLUMNS``)."""
-    frame = pd.DataFrame.from_records(list(records), columns=list(FAILURE_COLUMNS))
-    for column in ("status", "attempts"):
-        frame[column] = pd.array(frame[column].tolist(), dtype="Int64")
-    for column in ("url", "stage", "reason"):
-        frame[column] = frame[column].astype(object)
-    return frame
+def failures_frame(records: Iterable[dict] = ()) -> ReportTable:
+    """Return the failures table for ``records`` (dicts with some of ``FAILURE_COLUMNS``).
+
+    A :class:`framing._tables.ReportTable` (it lives in ``attrs``; ``.to_frame()`` gives a
+    DataFrame).
+    """
+    return ReportTable(records, columns=FAILURE_COLUMNS)
 
 
 def to_utc(value) -> pd.Timestamp:
@@ -91,7 +91,8 @@ def build_articles(records: list[dict]) -> tuple[pd.DataFrame, list[dict]]:
 def attach_failures(frame: pd.DataFrame, failures: list[dict] | pd.DataFrame, *, what: str
                     ) -> pd.DataFrame:
     """Attach the failures table to ``frame.attrs["failures"]``; warn when it is not empty."""
-    table = failures if isinstance(failures, pd.DataFrame) else failures_frame(failures)
+    table = (ReportTable.from_frame(failures) if isinstance(failures, pd.DataFrame)
+             else failures_frame(failures))
     frame.attrs["failures"] = table
     if len(table):
         reasons = table["stage"].value_counts().to_dict()

@@ -38,6 +38,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from .._tables import ReportTable
+
 __all__ = ["duplicate_pairs", "find_duplicates"]
 
 _TOKEN = re.compile(r"\w+")
@@ -225,5 +227,5 @@ def find_duplicates(articles: pd.DataFrame, *, threshold: float = 0.7, shingle_s
         original = first[root(article_id)][1]
         values.append(None if original == article_id else original)
     result = pd.Series(values, index=articles.index, dtype=object, name="duplicate_of")
-    result.attrs["pairs"] = pairs
+    result.attrs["pairs"] = ReportTable.from_frame(pairs)
     return result

@@ -451,7 +451,7 @@ def fetch_text(stubs: pd.DataFrame, *, extract_options: dict | None = None, **fe
     failures = pages.attrs.get("failures", failures_frame())
     parts = [f for f in (stubs.attrs.get("failures"), failures) if f is not None and len(f)]
     out.attrs = dict(stubs.attrs)
-    out.attrs["failures"] = pd.concat(parts, ignore_index=True) if parts else failures_frame()
+    out.attrs["failures"] = failures_frame(row for part in parts for row in part)
     if len(failures):
         warnings.warn(f"fetch_text: {len(failures)} page(s) could not be fetched or extracted; "
                       "their rows keep an empty text (see .attrs['failures'])", stacklevel=2)

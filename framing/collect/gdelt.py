@@ -22,6 +22,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from .._tables import ReportTable
 from ._frame import build_articles, failures_frame
 from ._urls import outlet_from_url, url_article_id
 
@@ -311,7 +312,7 @@ def search_gdelt(query: str | Sequence[str], start, end, *, exclude: Sequence[st
     if failures:
         warnings.warn(f"search_gdelt: {len(failures)} window(s) or row(s) failed; see "
                       ".attrs['failures']", stacklevel=2)
-    frame.attrs["windows"] = table
+    frame.attrs["windows"] = ReportTable.from_frame(table)
     frame.attrs["failures"] = failures_frame(failures)
     frame.attrs["n_repeated_urls"] = n_repeats
     frame.attrs["incomplete"] = bool(table["error"].notna().any())

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from .._tables import ReportTable
 from ._frame import build_articles, failures_frame
 from ._urls import outlet_from_url, url_article_id
 
@@ -198,8 +199,7 @@ def search_mediacloud(query: str, start, end, collections: Sequence[int] = (),
         bar.close()
     kept = list(records.values())[: max_stories if max_stories is not None else None]
     frame, _ = build_articles(kept)
-    frame.attrs["pages"] = pd.DataFrame(pages, columns=["page", "n_stories",
-                                                        "pagination_token"])
+    frame.attrs["pages"] = ReportTable(pages, columns=["page", "n_stories", "pagination_token"])
     frame.attrs["failures"] = failures_frame(failures)
     frame.attrs["query"] = query
     return frame

@@ -30,8 +30,6 @@ _EXPORTS = {
     "list_lexicons": "._lexicons",
     "list_datasets": "._catalog",
     "load_articles": "._load",
-    "read_articles": "._io",
-    "save_articles": "._io",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._tables import ReportTable
 from ..schema import (
     ARTICLE_COLUMNS,
     OPTIONAL_ARTICLE_COLUMNS,
@@ -924,6 +925,5 @@ def load_articles(path_or_paths, *, columns=None, errors="raise", id_column=None
     attach_report(articles, rejected=rejected, coerced=[],
                   n_source_rows=sum(f.n_rows for f in files))
     articles.attrs["sources"] = [f.source for f in files]
-    articles.attrs["skipped_files"] = pd.DataFrame(skipped, columns=["source", "reason"],
-                                                   dtype=object)
+    articles.attrs["skipped_files"] = ReportTable(skipped, columns=["source", "reason"])
     return validate_articles(articles)

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
+from .._tables import ReportTable
 from ..schema import OUTLET_COLUMNS, normalize_domain, normalize_outlet, validate_outlets
 from ._cache import cached_dataset
 from ._lexicon_formats import Parsed, merge_duplicates, read_csv_records
@@ -458,7 +459,7 @@ def _parse(paths: list[Path], crosswalk: str | None = None,
         report.extend(part)
     attach_report(frame, rejected=report.rejected, coerced=report.coerced)
     frame.attrs.update({
-        "links": links,
+        "links": ReportTable.from_frame(links),
         "join": _join_stats(outlets, links),
         "source_rows": _source_rows(parts, links),
         "source_files": labels or {},

@@ -17,7 +17,6 @@ _EXPORTS = {
     "NEGATORS": ".matcher",
     "load_lexicon": "._load",
     "list_lexicons": "._load",
-    "tokenize": "._tokens",
 }
 
 __all__ = sorted(_EXPORTS)

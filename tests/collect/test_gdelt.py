@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pandas as pd
 import pytest
 from werkzeug import Response
 
@@ -69,7 +70,8 @@ def test_slices_the_range_splits_full_windows_and_merges(server):
                          country="US", language="english", window="1D", min_window="6h",
                          base_url=server.url_for("/api/v2/doc/doc"), **FAST)
     validate_articles(stubs)
-    windows = stubs.attrs["windows"]
+    windows = stubs.attrs["windows"].to_frame()  # attrs tables keep times as ISO strings
+    windows["start"] = pd.to_datetime(windows["start"])
     print("\n" + windows.to_string())
     # the full day was split in two halves, which were not full
     day2 = windows[windows["start"] == dt.datetime(2018, 1, 2)]

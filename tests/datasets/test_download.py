@@ -278,18 +278,27 @@ def test_parsed_cache_keeps_lists_and_report_tables(tmp_path, fresh_data_home):
         assert frame.attrs["rejected"]["line"].tolist() == [3]
         assert frame.attrs["coerced"]["row_id"].tolist() == ["y"]
 
+    def parse_clean(paths):
+        frame = pd.DataFrame({"a": [1]}, index=pd.Index(["x"], name="article_id"))
+        return attach_report(frame, n_source_rows=1)
 
-def test_save_articles_round_trip_keeps_the_reports(mirror_dir, tmp_path):
-    """pandas' to_parquet cannot store attrs tables; save_articles can."""
+    clean = cached_dataset("demo-clean", files, parse_clean, version="1", progress=False)
+    again = cached_dataset("demo-clean", files, parse_clean, version="1", progress=False)
+    assert again.attrs["rejected"].empty
+    assert list(again.attrs["rejected"].columns) == list(clean.attrs["rejected"].columns)
+
+
+def test_fetched_frames_concat_and_save_with_their_reports(mirror_dir, tmp_path):
+    """Reports in attrs must not break pd.concat, merge or to_parquet (regression)."""
     import pandas as pd
 
-    from framing.datasets import fetch_allsides, read_articles, save_articles
+    from framing.datasets import fetch_allsides, fetch_outlet_ratings
 
     articles = fetch_allsides(progress=False)
-    with pytest.raises(TypeError):
-        articles.to_parquet(tmp_path / "plain.parquet")  # why save_articles exists
-    back = read_articles(save_articles(articles, tmp_path / "corpus.parquet"))
-    pd.testing.assert_frame_equal(back, articles)
-    pd.testing.assert_frame_equal(back.attrs["coerced"], articles.attrs["coerced"])
-    with pytest.raises(FileNotFoundError, match="save_articles"):
-        read_articles(tmp_path / "missing.parquet")
+    outlets = fetch_outlet_ratings(progress=False)
+    assert len(pd.concat([articles, articles.head(3)])) == 2030
+    assert len(pd.concat([articles["text"], articles["title"]])) == 4054
+    assert len(articles.merge(outlets, left_on="outlet", right_index=True, how="left")) == 2027
+    articles.to_parquet(tmp_path / "corpus.parquet")
+    back = pd.read_parquet(tmp_path / "corpus.parquet")
+    assert back.attrs["coerced"][0]["row_id"] == "KUm13kckEAaCniv4"
