@@ -1,0 +1,55 @@
+"""Outlet comparisons with honest uncertainty: distinctive words, outlet means, partisanship.
+
+* :func:`fightin_words` — which words distinguish groups of articles: log-odds ratios with
+  an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008), z-scores, p-values and
+  Benjamini-Hochberg q-values, with outlet signatures (mastheads, boilerplate) removed and a
+  leave-one-outlet-out check of every term.
+* :func:`outlet_scores` — per-outlet or per-leaning feature means with (two-stage)
+  cluster-bootstrap confidence intervals.
+* :func:`leave_out_partisanship` — the leave-out estimator of Gentzkow, Shapiro & Taddy
+  (2019) with a permutation null and a bootstrap interval, per group and per outlet.
+* :func:`rating_agreement` — Spearman agreement of per-outlet scores with AllSides and
+  MBFC ratings, with bootstrap intervals.
+* :func:`same_event` — within-event outlet differences (BASIL's triplets), with event
+  bootstrap intervals and sign-flip p-values.
+
+Results are tidy tables (``feature, group, estimate, ci_low, ci_high, n, method``, plus
+extra columns). Everything random takes a ``random_state``; the same call gives the same
+table. Names are imported lazily, so ``import framing.compare`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "fightin_words": "._fightin",
+    "log_odds_dirichlet": "._fightin",
+    "outlet_signature_terms": "._fightin",
+    "top_terms": "._fightin",
+    "outlet_scores": "._bootstrap",
+    "leave_out_partisanship": "._partisanship",
+    "partisanship_from_counts": "._partisanship",
+    "rating_agreement": "._agreement",
+    "RATINGS": "._agreement",
+    "same_event": "._same_event",
+    "bh_qvalues": "._multiple_testing",
+    "count_terms": "._tokens",
+    "article_texts": "._tokens",
+    "normalize_us": "._tokens",
+    "TOKEN_PATTERN": "._tokens",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))
