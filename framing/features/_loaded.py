@@ -1,7 +1,7 @@
 """Loaded language: rates of bias, subjectivity, epistemic, sentiment and moral lexicons.
 
 One :class:`~framing.lexicons.LexiconMatcher` is built over every lexicon, so one
-automaton scan per batch of texts serves all categories. Each feature is a rate per 1,000
+pass over each batch of texts serves all categories. Each feature is a rate per 1,000
 words, so scores do not grow with length and never saturate; ``loaded_index`` combines the
 rates with weights fitted once on BABE and frozen here (see :data:`INDEX_WEIGHTS`).
 """

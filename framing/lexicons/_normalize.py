@@ -73,15 +73,18 @@ def pattern_bytes(pattern: str) -> bytes:
 def _fix_apostrophes(mapped: np.ndarray) -> np.ndarray:
     """Blank possessive ``'s`` and apostrophes not inside a word, in place."""
     apostrophe = np.flatnonzero(mapped == _APOSTROPHE)
-    if len(apostrophe):
-        padded = np.concatenate([[_SPACE], mapped, [_SPACE, _SPACE]])
-        before, after, after2 = (padded[apostrophe], padded[apostrophe + 2],
-                                 padded[apostrophe + 3])
-        possessive = ((after == _S) | (after == _CAPITAL_S)) & (after2 == _SPACE)
-        mapped[apostrophe[possessive]] = _SPACE
-        mapped[apostrophe[possessive] + 1] = _SPACE
-        # Quotation marks and the apostrophe of "aliens'": not inside a word.
-        mapped[apostrophe[(before == _SPACE) | (after == _SPACE)]] = _SPACE
+    if not len(apostrophe):
+        return mapped
+    last = len(mapped) - 1
+    # Neighbours of each apostrophe; positions outside the text count as spaces.
+    before = np.where(apostrophe > 0, mapped[np.maximum(apostrophe - 1, 0)], _SPACE)
+    after = np.where(apostrophe < last, mapped[np.minimum(apostrophe + 1, last)], _SPACE)
+    after2 = np.where(apostrophe < last - 1, mapped[np.minimum(apostrophe + 2, last)], _SPACE)
+    possessive = ((after == _S) | (after == _CAPITAL_S)) & (after2 == _SPACE)
+    mapped[apostrophe[possessive]] = _SPACE
+    mapped[apostrophe[possessive] + 1] = _SPACE
+    # Quotation marks and the apostrophe of "aliens'": not inside a word.
+    mapped[apostrophe[(before == _SPACE) | (after == _SPACE)]] = _SPACE
     return mapped
 
 

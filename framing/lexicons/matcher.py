@@ -1,26 +1,28 @@
-"""Compiled lexicon matching: one Aho-Corasick scan per batch of texts for every term.
+"""Vectorised lexicon matching: every term of every lexicon, a whole batch of texts at once.
 
 How it works, and why it is fast
 --------------------------------
 1. At construction, every term of every lexicon is expanded to its surface forms
-   (inflections, see :mod:`framing.lexicons._normalize`) and compiled into an
-   Aho-Corasick automaton (``ahocorasick_rs``, compiled Rust) of byte patterns
-   ``" form "``. Case-sensitive terms (``ICE``) go to a second automaton run on the
-   un-folded text; wildcard terms (``abus*``) are patterns open on the right; negators
-   (``not``, ``never``, words ending in ``n't``) are patterns too. Each pattern points to
-   its *postings*: the (term, category, weight) it counts for, one per category.
-2. A batch of texts is joined into one string (texts separated by three spaces),
-   normalised in NumPy without changing its length (punctuation and whitespace become
-   spaces, letters are case-folded), and scanned once. The spaces around each pattern
-   make every match a whole-word match, and a phrase never matches across punctuation,
-   which normalises to a second space.
-3. Everything after the scan is NumPy over all hits of the batch: word boundaries and word
-   counts from the normalised code points, the containment of a short match in a longer
-   one of the same lexicon (``aliens`` inside ``illegal aliens``) from a coverage count
-   over word positions, negation scope from the nearest preceding negator and the nearest
-   clause break, and per-text, per-category sums from one :func:`numpy.bincount`.
+   (inflections, see :mod:`framing.lexicons._normalize`), and each form gets a 64-bit key:
+   a polynomial hash of its words folded together (:mod:`framing.lexicons._hashing`).
+   Keys are sorted into one lookup table per phrase length (and per wildcard prefix
+   length, for LIWC-style ``abus*`` terms); case-sensitive terms (``ICE``) get their own
+   tables, matched against the un-folded text. Each form points to its *postings*: the
+   (term, category, weight) it counts for, one per category.
+2. A batch of texts is joined into one string (texts separated by three spaces) and
+   normalised in NumPy without changing its length: punctuation and whitespace become
+   spaces, letters are case-folded. Word boundaries come from one comparison with the
+   space character; every word's key from prefix sums over the batch. Two words are
+   *adjacent* when exactly one space separates them, so a phrase never matches across
+   punctuation, which normalises to a second space.
+3. Single words are looked up with one :func:`numpy.searchsorted`; phrases of length
+   ``k`` fold ``k`` adjacent word keys and are looked up the same way. Containment of a
+   short match in a longer one of the same lexicon (``aliens`` inside ``illegal aliens``),
+   negation scope (the nearest preceding negator and the nearest clause break) and the
+   per-text, per-category sums (one :func:`numpy.bincount`) are NumPy too.
 
-There is no Python loop over terms, tokens or matches at match time.
+There is no Python loop over terms, words or matches at match time: the cost is a fixed
+number of array passes per batch.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import _hashing
 from ._normalize import normalize_codes, pattern_bytes, surface_forms
 from .lexicon import Lexicon
 
@@ -40,7 +43,7 @@ __all__ = ["BATCH_SIZE", "LexiconMatcher", "Matches", "NEGATORS"]
 #: Words that open a negation scope (plus any word ending in ``n't``).
 NEGATORS = ("not", "no", "never", "nor", "neither", "without", "cannot", "hardly", "barely",
             "scarcely", "nobody", "nothing", "none", "nowhere", "lack", "lacks", "lacking")
-#: Texts per automaton scan in :meth:`LexiconMatcher.count`: bounds memory.
+#: Texts matched together in :meth:`LexiconMatcher.count`: bounds memory.
 BATCH_SIZE = 256
 _SPACE = ord(" ")
 _SEPARATOR = "   "
@@ -89,7 +92,7 @@ class Matches:
     doc : ndarray of int64
         Position of the text in the batch.
     start, end : ndarray of int64
-        Character span of the match in its text (for a wildcard term, the prefix).
+        Character span of the match in its text (a wildcard term's whole word).
     term : ndarray of int64
         Index into the matcher's ``terms_``.
     category : ndarray of int64
@@ -114,7 +117,7 @@ class Matches:
 
 @dataclass
 class _Batch:
-    """A batch laid out as one normalised string, with its word boundaries."""
+    """A batch laid out as one normalised string, with its words."""
 
     joined: str
     codes: np.ndarray  # case-folded, normalised ``joined``, one uint8 per character
@@ -123,6 +126,95 @@ class _Batch:
     word_end: np.ndarray
     word_doc: np.ndarray
     n_words: np.ndarray
+    _prefix: np.ndarray | None = None
+    _keys: np.ndarray | None = None
+
+    def prefix_sums(self) -> np.ndarray:
+        if self._prefix is None:
+            self._prefix = _hashing.prefix_sums(self.codes)
+        return self._prefix
+
+    def word_keys(self) -> np.ndarray:
+        """Keys of every (case-folded) word, computed once per batch."""
+        if self._keys is None:
+            self._keys = _hashing.word_keys(self.codes, self.word_start, self.word_end,
+                                            self.prefix_sums())
+        return self._keys
+
+
+@dataclass
+class _Table:
+    """Compiled patterns of one case mode: lookup tables and postings."""
+
+    #: (n_words, wildcard prefix length or 0) -> key -> pattern id
+    groups: dict[tuple[int, int], _hashing.KeyTable]
+    pointer: np.ndarray  # CSR pointer from pattern to postings
+    term: np.ndarray
+    category: np.ndarray
+    weight: np.ndarray
+
+    def lookup(self, codes: np.ndarray, batch: _Batch) -> tuple[np.ndarray, ...]:
+        """(pattern, first word, last word) of every match in ``codes``."""
+        start, end = batch.word_start, batch.word_end
+        if codes is batch.codes:
+            prefix, keys = batch.prefix_sums(), batch.word_keys()
+        else:
+            prefix = _hashing.prefix_sums(codes)
+            keys = _hashing.word_keys(codes, start, end, prefix)
+        n = len(start)
+        adjacent = (start[1:] - end[:-1]) == 1  # one space between word i and i + 1
+        lengths = end - start
+        found_pattern, found_first, found_last = [], [], []
+        for (k, wildcard), table in sorted(self.groups.items()):
+            if k > n:
+                continue
+            if wildcard:
+                # Keys of the first `wildcard` bytes of each word long enough to have them.
+                long_enough = lengths >= wildcard
+                last = np.zeros(n, dtype=np.uint64)
+                last[long_enough] = _hashing.prefix_keys(codes, start[long_enough], wildcard,
+                                                         prefix)
+                valid = long_enough[k - 1:].copy()
+            else:
+                last = keys
+                valid = np.ones(n - k + 1, dtype=bool)
+            # Fold the k words starting at each position i (those that are adjacent).
+            folded = keys[: n - k + 1] if k > 1 else last[: n]
+            for offset in range(1, k):
+                next_keys = last if offset == k - 1 else keys
+                folded = _hashing.fold_array(folded, next_keys[offset: offset + n - k + 1])
+                valid = valid & adjacent[offset - 1: offset - 1 + n - k + 1]
+            candidates = np.flatnonzero(valid)
+            pattern = table.get(folded[candidates])
+            hit = pattern >= 0
+            found_pattern.append(pattern[hit])
+            found_first.append(candidates[hit])
+            found_last.append(candidates[hit] + k - 1)
+        if not found_pattern:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        return (np.concatenate(found_pattern), np.concatenate(found_first),
+                np.concatenate(found_last))
+
+
+def _compile_tables(patterns: list[tuple[tuple[str, ...], bool, dict]]) -> _Table:
+    """Lookup tables for patterns given as (words, wildcard, {category: (term, weight)})."""
+    grouped: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for index, (words, wildcard, _) in enumerate(patterns):
+        key = 0
+        for position, word in enumerate(words):
+            word_key = _hashing.word_key(pattern_bytes(word))
+            key = word_key if position == 0 else _hashing.fold(key, word_key)
+        prefix_length = len(pattern_bytes(words[-1])) if wildcard else 0
+        grouped.setdefault((len(words), prefix_length), []).append((key, index))
+    groups = {group: _hashing.KeyTable(np.asarray([k for k, _ in entries], dtype=np.uint64),
+                                       np.asarray([i for _, i in entries], dtype=np.int64))
+              for group, entries in grouped.items()}
+    rows = [sorted(postings.items()) for _, _, postings in patterns]
+    pointer, category = _csr([[c for c, _ in r] for r in rows])
+    _, term = _csr([[t for _, (t, _) in r] for r in rows])
+    _, weight = _csr([[w for _, (_, w) in r] for r in rows], dtype=np.float64)
+    return _Table(groups, pointer, term, category, weight)
 
 
 class LexiconMatcher:
@@ -132,7 +224,7 @@ class LexiconMatcher:
     ----------
     lexicons : Lexicon or sequence of Lexicon
         What to match. With several lexicons, categories are named
-        ``"<lexicon>.<category>"``; one automaton serves them all.
+        ``"<lexicon>.<category>"``; one pass over the texts serves them all.
     negation : bool, default True
         Detect negation scope: up to ``negation_window`` words after a negator (``not``,
         ``never``, ``no``, words ending in ``n't``...), stopping at punctuation. Matches in
@@ -202,7 +294,7 @@ class LexiconMatcher:
         skipped = []
         # pattern -> {category: (term, weight)}: the first entry reaching a category through
         # a pattern counts, so overlapping inflections of one list never double count.
-        postings: dict[tuple[bool, str], dict[int, tuple[int, float]]] = {}
+        postings: dict[tuple[bool, tuple, bool], dict[int, tuple[int, float]]] = {}
         for group, lex in enumerate(self.lexicons):
             for category in lex.categories:
                 category_index[(group, category)] = len(category_index)
@@ -223,52 +315,21 @@ class LexiconMatcher:
                 category = category_index[(group, row.category)]
                 for form in surface_forms(row.term, case_sensitive=row.case_sensitive,
                                           inflect=row.inflect and not row.wildcard):
-                    pattern = f" {form}" if row.wildcard else f" {form} "
-                    postings.setdefault((row.case_sensitive, pattern), {}).setdefault(
+                    pattern = (row.case_sensitive, tuple(form.split()), bool(row.wildcard))
+                    postings.setdefault(pattern, {}).setdefault(
                         category, (term, float(row.weight)))
         self.skipped_terms_ = pd.DataFrame(skipped,
                                            columns=["lexicon", "term", "category", "reason"])
         self._term_group = np.asarray(term_group, dtype=np.int64)
         self._flip = flips
         self._has_flips = bool((flips != np.arange(len(flips))).any())
-        self._tables = {}
-        for cased in (False, True):
-            patterns = sorted(p for c, p in postings if c == cased)
-            rows = [sorted(postings[(cased, p)].items()) for p in patterns]
-            pointer, category = _csr([[c for c, _ in r] for r in rows])
-            _, term = _csr([[t for _, (t, _) in r] for r in rows])
-            _, weight = _csr([[w for _, (_, w) in r] for r in rows], dtype=np.float64)
-            # Words in each pattern; and how much of a padded hit is padding at its end.
-            n_words = np.asarray([len(p.split()) for p in patterns], dtype=np.int64)
-            trim = np.asarray([2 if p.endswith(" ") else 1 for p in patterns], dtype=np.int64)
-            self._tables[cased] = (patterns, pointer, category, term, weight, n_words, trim)
-        self.n_patterns_ = sum(len(t[0]) for t in self._tables.values())
-        # Negators come from the same scan: whole words, and words ending in "n't".
-        self._negators = [f" {word} " for word in NEGATORS] + ["n't "]
-        self._automata = None
-
-    def _automaton(self, cased: bool):
-        """The automaton for case-folded (False) or case-sensitive (True) patterns."""
-        if self._automata is None:
-            import ahocorasick_rs
-
-            def build(patterns):
-                if not patterns:
-                    return None
-                # Bytes in (one byte per character), so offsets need no conversion.
-                return ahocorasick_rs.BytesAhoCorasick(
-                    [pattern_bytes(p) for p in patterns],
-                    matchkind=ahocorasick_rs.MATCHKIND_STANDARD,
-                    implementation=ahocorasick_rs.Implementation.DFA)
-
-            self._automata = {False: build(self._tables[False][0] + self._negators),
-                              True: build(self._tables[True][0])}
-        return self._automata[cased]
-
-    def __getstate__(self):
-        state = self.__dict__.copy()
-        state["_automata"] = None  # compiled code objects are rebuilt on demand
-        return state
+        self._tables = {cased: _compile_tables([(p[1], p[2], postings[p]) for p in
+                                                sorted(postings) if p[0] == cased])
+                        for cased in (False, True)}
+        self.n_patterns_ = len(postings)
+        negator_keys = [_hashing.word_key(pattern_bytes(word)) for word in NEGATORS]
+        self._negator_table = _hashing.KeyTable(np.asarray(negator_keys, dtype=np.uint64),
+                                                np.arange(len(NEGATORS)))
 
     # -- matching --------------------------------------------------------------------------
     @staticmethod
@@ -286,26 +347,23 @@ class LexiconMatcher:
         return _Batch(joined, codes, doc_start.astype(np.int64), word_start, word_end,
                       word_doc, n_words)
 
-    def _scan(self, batch: _Batch, cased: bool) -> np.ndarray:
-        """Automaton hits as rows (pattern, start, end) in padded-pattern coordinates."""
-        automaton = self._automaton(cased)
-        if automaton is None:
-            return np.zeros((0, 3), dtype=np.int64)
+    def _lookup(self, batch: _Batch, cased: bool) -> tuple[np.ndarray, ...]:
+        """Matched patterns of a batch: (pattern, first word, last word) arrays."""
+        table = self._tables[cased]
+        empty = np.zeros(0, dtype=np.int64)
+        if not table.groups or not len(batch.word_start):
+            return empty, empty, empty
         codes = (batch.codes if not cased
                  else normalize_codes(batch.joined, lower=False, latin1=True))
-        found = automaton.find_matches_as_indexes(codes, overlapping=True)
-        return np.asarray(found, dtype=np.int64).reshape(-1, 3)
+        return table.lookup(codes, batch)
 
-    def find(self, texts: Iterable[str], *, negation_for: str = "all") -> Matches:
+    def find(self, texts: Iterable[str]) -> Matches:
         """Find every match in one batch of texts (see :meth:`count` for large corpora).
 
         Parameters
         ----------
         texts : iterable of str
             Missing values (``None``, NaN) count as empty texts.
-        negation_for : {"all", "flips"}, default "all"
-            Compute ``negated`` for every match, or only where it changes a count
-            (categories with a negation flip); the others are then reported False.
 
         Returns
         -------
@@ -313,42 +371,55 @@ class LexiconMatcher:
             Ordered by text, then position, then category.
         """
         batch = self._layout(texts)
-        parts = []
-        negators = np.zeros(0, dtype=np.int64)
-        for cased in (False, True):
-            hits = self._scan(batch, cased)
-            patterns, pointer, category, term, weight, n_words, trim = self._tables[cased]
-            if not cased:
-                is_negator = hits[:, 0] >= len(patterns)
-                # A negator hit ends one past its word: that is the word to find.
-                negators = np.searchsorted(batch.word_end, hits[is_negator, 2] - 1)
-                hits = hits[~is_negator]
-            owner, flat = _csr_take(pointer, hits[:, 0])
-            pattern = hits[owner, 0]
-            first_word = np.searchsorted(batch.word_start, hits[owner, 1] + 1)
-            parts.append((hits[owner, 1] + 1, hits[owner, 2] + 1 - trim[pattern], first_word,
-                          first_word + n_words[pattern] - 1, term[flat], category[flat],
-                          weight[flat]))
-        start, end, first_word, last_word, term, category, weight = (
-            np.concatenate(column) for column in zip(*parts, strict=True))
-        if self.overlap == "longest" and len(term):
-            keep = _outermost(self._term_group[term], first_word, last_word,
-                              len(batch.word_start), len(self.lexicons))
-            start, end, first_word, term, category, weight = (
-                a[keep] for a in (start, end, first_word, term, category, weight))
-        negated = np.zeros(len(term), dtype=bool)
-        if self.negation and len(term):
-            wanted = (np.ones(len(term), dtype=bool) if negation_for == "all"
-                      else self._flip[category] != category)
-            negated[wanted] = _negated(first_word[wanted], np.unique(negators), batch,
-                                       self.negation_window)
-            category = np.where(negated, self._flip[category], category)
+        start, end, first_word, term, category, weight, negated = self._match(batch, "all")
         doc = batch.word_doc[first_word] if len(term) else np.zeros(0, dtype=np.int64)
         order = np.lexsort((category, term, start))
         offset = batch.doc_start[doc]
         return Matches(doc=doc[order], start=(start - offset)[order], end=(end - offset)[order],
                        term=term[order], category=category[order], weight=weight[order],
                        negated=negated[order], n_words=batch.n_words)
+
+    def _match(self, batch: _Batch, negation_for: str) -> tuple[np.ndarray, ...]:
+        """Unordered matches of a batch, one row per (match, category), in batch positions.
+
+        ``negation_for="flips"`` computes negation only where it changes a count
+        (categories with a negation flip), as counting needs.
+        """
+        parts = []
+        for cased in (False, True):
+            pattern, first_word, last_word = self._lookup(batch, cased)
+            table = self._tables[cased]
+            owner, flat = _csr_take(table.pointer, pattern)
+            first_word, last_word = first_word[owner], last_word[owner]
+            parts.append((batch.word_start[first_word], batch.word_end[last_word], first_word,
+                          last_word, table.term[flat], table.category[flat],
+                          table.weight[flat]))
+        start, end, first_word, last_word, term, category, weight = (
+            np.concatenate(column) for column in zip(*parts, strict=True))
+        if self.overlap == "longest" and len(term):
+            keep = _outermost(self._term_group[term], first_word, last_word,
+                              len(batch.word_start))
+            start, end, first_word, term, category, weight = (
+                a[keep] for a in (start, end, first_word, term, category, weight))
+        negated = np.zeros(len(term), dtype=bool)
+        if self.negation and len(term):
+            wanted = (np.ones(len(term), dtype=bool) if negation_for == "all"
+                      else self._flip[category] != category)
+            negated[wanted] = _negated(first_word[wanted], self._negator_words(batch), batch,
+                                       self.negation_window)
+            category = np.where(negated, self._flip[category], category)
+        return start, end, first_word, term, category, weight, negated
+
+    def _negator_words(self, batch: _Batch) -> np.ndarray:
+        """Indices of the words that open a negation scope (sorted)."""
+        is_negator = self._negator_table.get(batch.word_keys()) >= 0
+        # ... and any word ending in "n't" (don't, isn't, wouldn't).
+        start, end, codes = batch.word_start, batch.word_end, batch.codes
+        long = end - start >= 3
+        tail = end[long]
+        is_negator[long] |= ((codes[tail - 3] == ord("n")) & (codes[tail - 2] == ord("'"))
+                             & (codes[tail - 1] == ord("t")))
+        return np.flatnonzero(is_negator)
 
     def count(self, texts: Iterable[str], *, batch_size: int = BATCH_SIZE
               ) -> tuple[np.ndarray, np.ndarray]:
@@ -374,12 +445,14 @@ class LexiconMatcher:
             counts.append(self._count_batch(batch, words))
         return np.concatenate(counts), np.concatenate(words)
 
-    def _count_batch(self, batch: list, words: list) -> np.ndarray:
-        found = self.find(batch, negation_for="flips")
-        n_docs, n_categories = len(batch), len(self.categories_)
-        flat = np.bincount(found.doc * n_categories + found.category, weights=found.weight,
+    def _count_batch(self, texts: list, words: list) -> np.ndarray:
+        batch = self._layout(texts)
+        _, _, first_word, _, category, weight, _ = self._match(batch, "flips")
+        n_docs, n_categories = len(texts), len(self.categories_)
+        doc = batch.word_doc[first_word] if len(category) else first_word
+        flat = np.bincount(doc * n_categories + category, weights=weight,
                            minlength=n_docs * n_categories)
-        words.append(found.n_words)
+        words.append(batch.n_words)
         return flat.reshape(n_docs, n_categories).astype(np.float64)
 
     def spans(self, text: str) -> pd.DataFrame:
@@ -388,16 +461,13 @@ class LexiconMatcher:
         Returns
         -------
         pandas.DataFrame
-            Columns ``start``, ``end`` (character offsets; a wildcard match extends to the
-            end of its word), ``text`` (the words as written), ``term`` (the lexicon
+            Columns ``start``, ``end`` (character offsets; a wildcard match covers its
+            whole word), ``text`` (the words as written), ``term`` (the lexicon
             entry), ``category``, ``weight``, ``negated``; one row per (match, category).
         """
         text = _as_text(text)
         found = self.find([text])
-        codes = normalize_codes(text, latin1=True)
-        word_end = np.flatnonzero((codes != _SPACE)
-                                  & ~np.concatenate([codes[1:] != _SPACE, [False]])) + 1
-        end = word_end[np.searchsorted(word_end, found.end)] if len(found.end) else found.end
+        end = found.end
         return pd.DataFrame({
             "start": found.start,
             "end": end,
@@ -409,28 +479,31 @@ class LexiconMatcher:
         })
 
 
-def _outermost(group: np.ndarray, first: np.ndarray, last: np.ndarray, n_words: int,
-               n_groups: int) -> np.ndarray:
+def _outermost(group: np.ndarray, first: np.ndarray, last: np.ndarray, n_words: int
+               ) -> np.ndarray:
     """Mask of matches not inside a longer match of the same group (lexicon).
 
     Word ranges ``[first, last]`` locate matches. Single words (the bulk) are dropped when
-    a multiword match of their group covers their word, found with a coverage count built
-    from difference arrays; multiword matches (few) are compared among themselves. Equal
-    ranges are all kept.
+    a multiword match of their group covers their word: the (group, word) pairs the few
+    multiword matches cover are listed once, sorted, and looked up. Multiword matches are
+    compared among themselves. Equal ranges are all kept.
     """
-    multi = np.flatnonzero(last > first)
     keep = np.ones(len(first), dtype=bool)
+    multi = np.flatnonzero(last > first)
     if not len(multi):
         return keep
-    stride = n_words + 1
-    delta = np.zeros(n_groups * stride + 1, dtype=np.int64)
-    np.add.at(delta, group[multi] * stride + first[multi], 1)
-    np.add.at(delta, group[multi] * stride + last[multi] + 1, -1)
-    covered = np.cumsum(delta)[:-1] > 0
+    lengths = last[multi] - first[multi] + 1
+    owner = np.repeat(np.arange(len(multi), dtype=np.int64), lengths)
+    within = np.arange(int(lengths.sum()), dtype=np.int64) - np.repeat(
+        np.cumsum(lengths) - lengths, lengths)
+    covered = np.unique(group[multi][owner] * n_words + first[multi][owner] + within)
     single = np.flatnonzero(last == first)
-    keep[single] = ~covered[group[single] * stride + first[single]]
+    key = group[single] * n_words + first[single]
+    found = np.minimum(np.searchsorted(covered, key), len(covered) - 1)
+    keep[single] = covered[found] != key
     # Multiword inside a longer multiword of the same group: sort by (group, first,
     # longest first); inside exactly when an earlier range's running end reaches its end.
+    stride = n_words + 1
     order = np.lexsort((first[multi] - last[multi], first[multi], group[multi]))
     ranked = multi[order]
     shifted_last = group[ranked] * stride + last[ranked]
