@@ -1,0 +1,93 @@
+"""Score a whole corpus with several scorers: one features table, indexed like the articles."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted
+
+__all__ = ["default_scorers", "extract_features"]
+
+
+def default_scorers() -> list:
+    """framing's lexicon scorers with their default settings (no model download needed).
+
+    Loaded language, sentiment, immigration term choice, frames (lexicon method) and
+    sourcing. The embedding frame method is left out: it needs torch and is slow on a CPU.
+    """
+    from ._frames import FrameScorer
+    from ._loaded import LoadedLanguageScorer
+    from ._sentiment import SentimentScorer
+    from ._sourcing import SourcingScorer
+    from ._term_choice import TermChoiceScorer
+
+    return [LoadedLanguageScorer(), SentimentScorer(), TermChoiceScorer(),
+            FrameScorer(method="lexicon"), SourcingScorer()]
+
+
+def _fitted(scorer):
+    try:
+        check_is_fitted(scorer, "feature_names_")
+        return scorer
+    except NotFittedError:
+        return clone(scorer).fit()
+
+
+def extract_features(articles, scorers: Sequence | None = None, *, text_column: str = "text",
+                     batch_size: int = 2000, progress: bool = False) -> pd.DataFrame:
+    """Score every article with every scorer; return one float64 table.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame or pandas.Series
+        An articles table (its ``text_column`` is scored) or a Series of texts.
+    scorers : sequence of scorers, optional
+        Fitted or unfitted framing scorers (unfitted ones are fitted on a copy, as lexicon
+        scorers need no training data). Default: :func:`default_scorers`.
+    text_column : str, default "text"
+    batch_size : int, default 2000
+        Articles scored at a time: memory stays bounded on large corpora.
+    progress : bool, default False
+        Show a progress bar.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index as ``articles``; float64 columns ``<scorer>__<feature>``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from framing.features import LexiconScorer, extract_features
+    >>> from framing.lexicons import Lexicon
+    >>> lex = Lexicon.from_dict({"water": ["flood", "wave"]}, name="metaphor")
+    >>> texts = pd.Series(["A flood of arrivals.", "Nothing here."],
+    ...                   index=pd.Index(["a1", "a2"], name="article_id"))
+    >>> features = extract_features(texts, [LexiconScorer(lex)])
+    >>> features.columns.tolist(), features["lexicon__water"].tolist()
+    (['lexicon__water'], [250.0, 0.0])
+    >>> features.index.equals(texts.index)
+    True
+    """
+    texts = articles[text_column] if isinstance(articles, pd.DataFrame) else articles
+    if not isinstance(texts, pd.Series):
+        texts = pd.Series(list(texts))
+    fitted = [_fitted(s) for s in (default_scorers() if scorers is None else scorers)]
+    names = [name for s in fitted for name in s.get_feature_names_out()]
+    if len(set(names)) != len(names):
+        raise ValueError("two scorers produce the same feature name; give them distinct names")
+    blocks = []
+    starts = range(0, len(texts), max(1, int(batch_size)))
+    if progress:
+        from tqdm.auto import tqdm
+
+        starts = tqdm(starts, desc="scoring", unit="batch")
+    for start in starts:
+        chunk = texts.iloc[start: start + batch_size]
+        blocks.append(np.hstack([s.transform(chunk) for s in fitted]))
+    values = np.vstack(blocks) if blocks else np.zeros((0, len(names)))
+    return pd.DataFrame(values, index=texts.index, columns=names, dtype=np.float64)
