@@ -24,9 +24,14 @@ __all__ = ["cache_key", "cached_dataset", "sources_sha256"]
 
 
 
+#: Version of the cache's file layout: part of every key, so a layout change never reads a
+#: file written in an older layout.
+CACHE_FORMAT = "2"
+
+
 def cache_key(name: str, version: str, files: Sequence[RemoteFile]) -> str:
     """Return a short hex key for a parsed dataset: parser version + source checksums."""
-    digest = hashlib.sha256(f"{name}\0{version}".encode())
+    digest = hashlib.sha256(f"{name}\0{version}\0{CACHE_FORMAT}".encode())
     for entry in sorted(files, key=lambda f: f.relpath):
         digest.update(f"\0{entry.relpath}\0{entry.sha256}".encode())
     return digest.hexdigest()[:16]

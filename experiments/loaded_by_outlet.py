@@ -1,0 +1,50 @@
+"""Figure 1: loaded language by outlet, with 95% bootstrap CIs, ordered, coloured by rating.
+
+Every AllSides article is scored with :class:`framing.features.LoadedLanguageScorer`; each
+outlet's mean ``loaded_index`` gets a 95% CI from resampling its articles
+(:func:`framing.compare.outlet_scores`). The table holds every outlet; the figure shows those
+with at least ``min_articles`` articles.
+"""
+
+from __future__ import annotations
+
+from ._context import Context
+from ._data import ALLSIDES_CAPTION, allsides, outlet_names
+from ._style import LEAN_COLOURS, LEAN_ORDER, caption, figure, style
+
+
+def run(ctx: Context) -> None:
+    from framing.compare import outlet_scores
+    from framing.features import LoadedLanguageScorer, extract_features
+
+    articles = allsides(ctx)
+    feature = ctx.config["feature"]
+    features = extract_features(articles, [LoadedLanguageScorer()])[[feature]]
+    scores = outlet_scores(features, articles, by="outlet", n_boot=ctx.config["n_boot"],
+                           random_state=ctx.seed)
+    table = scores.join(outlet_names(articles), on="group")
+    table["shown"] = table["n_articles"] >= ctx.config["min_articles"]
+    table = table.sort_values(["estimate", "group"], ascending=[False, True])
+    ctx.table(table, "loaded_by_outlet")
+
+    shown = table[table["shown"]].sort_values("estimate")
+    with style():
+        fig, ax = figure(7.0, max(3.0, 0.22 * len(shown) + 1.2))
+        for lean in LEAN_ORDER:
+            part = shown[shown["lean"] == lean]
+            ax.errorbar(part["estimate"], part["name"],
+                        xerr=[part["estimate"] - part["ci_low"], part["ci_high"] - part["estimate"]],
+                        fmt="o", color=LEAN_COLOURS[lean], ecolor=LEAN_COLOURS[lean],
+                        elinewidth=1.2, capsize=2, markersize=4, label=f"AllSides: {lean}")
+        ax.set_yticks(range(len(shown)), shown["name"])
+        ax.set_xlabel("mean loaded_index per article (log-odds that a sentence is biased, "
+                      "BABE-fitted; higher = more loaded)")
+        ax.set_title("Loaded language by outlet, immigration coverage (95% CI)")
+        ax.legend(loc="lower right", title="outlet rating")
+        caption(fig, f"{ALLSIDES_CAPTION} Outlets with >= {ctx.config['min_articles']} "
+                     "articles; CIs resample each outlet's articles "
+                     f"({ctx.config['n_boot']} bootstrap draws).")
+        ctx.save_figure(fig, "loaded_by_outlet")
+    top, bottom = shown.iloc[-1], shown.iloc[0]
+    ctx.report(outlets_shown=int(len(shown)), most_loaded=f"{top['name']} {top['estimate']:.2f}",
+               least_loaded=f"{bottom['name']} {bottom['estimate']:.2f}")
