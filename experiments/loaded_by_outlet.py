@@ -27,12 +27,13 @@ def run(ctx: Context) -> None:
     table = table.sort_values(["estimate", "group"], ascending=[False, True])
     ctx.table(table, "loaded_by_outlet")
 
-    shown = table[table["shown"]].sort_values("estimate")
+    shown = table[table["shown"]].sort_values(["estimate", "group"]).reset_index(drop=True)
     with style():
         fig, ax = figure(7.0, max(3.0, 0.22 * len(shown) + 1.2))
         for lean in LEAN_ORDER:
             part = shown[shown["lean"] == lean]
-            ax.errorbar(part["estimate"], part["name"],
+            # Numeric positions: one row per outlet, in the sorted order.
+            ax.errorbar(part["estimate"], part.index,
                         xerr=[part["estimate"] - part["ci_low"], part["ci_high"] - part["estimate"]],
                         fmt="o", color=LEAN_COLOURS[lean], ecolor=LEAN_COLOURS[lean],
                         elinewidth=1.2, capsize=2, markersize=4, label=f"AllSides: {lean}")
