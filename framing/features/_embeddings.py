@@ -115,7 +115,8 @@ class SentenceEncoder:
         self.num_threads = num_threads
         kwargs = {"revision": revision} if revision else {}
         self._tokenizer = AutoTokenizer.from_pretrained(source, **kwargs)
-        self._model = AutoModel.from_pretrained(source, **kwargs).eval()
+        # safetensors only: a pickled checkpoint (pytorch_model.bin) could run code on load.
+        self._model = AutoModel.from_pretrained(source, use_safetensors=True, **kwargs).eval()
         self._torch = torch
         self.dimension = int(self._model.config.hidden_size)
         # One forward pass at a time per encoder: the model object is shared via the cache.

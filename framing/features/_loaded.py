@@ -239,7 +239,10 @@ class LoadedLanguageScorer(LexiconScorer):
         rates = np.zeros((len(texts), len(self._column)))
         # Several matcher categories never share a column, so a plain assignment is enough.
         rates[:, self._column] = RATE_SCALE * counts / np.maximum(n_words, 1)[:, None]
-        index = INDEX_INTERCEPT + rates @ self._index_weights
+        # A row-wise sum, not ``rates @ weights``: BLAS's matrix-vector product adds a row's
+        # terms in an order that depends on how many rows are in the batch, so an article's
+        # index would change in its last bit with the batch (or dask partition) around it.
+        index = INDEX_INTERCEPT + (rates * self._index_weights).sum(axis=1)
         return np.column_stack([rates, index])
 
     def _explain_text(self, text):
