@@ -53,6 +53,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("datasets", "list and fetch the public datasets", "framing.cli:configure_datasets"),
     Command("collect", "build a corpus from a topic recipe (GDELT, Media Cloud, RSS)",
             "framing.collect.cli:configure"),
+    Command("score", "score a corpus of any size into parquet, in chunks, resumably",
+            "framing.score_cli:configure"),
 )
 
 

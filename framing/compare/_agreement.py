@@ -59,7 +59,8 @@ def rating_agreement(scores, outlets, ratings=RATINGS, *, n_boot: int = 2000,
     ----------
     scores : Series or DataFrame
         Indexed by outlet key (e.g. a per-outlet mean ``restrictionist_index``), one column
-        per score; the tidy output of :func:`outlet_scores` is accepted too.
+        per score; the tidy output of :func:`outlet_scores` is accepted too. A dask
+        DataFrame or Series (one row per outlet: small) is computed first.
     outlets : DataFrame
         The outlets table (:func:`framing.datasets.fetch_outlet_ratings`), indexed by outlet.
     ratings : sequence of str, default ("allsides_2019_num", "allsides_2022_num", "mbfc_bias_num")
@@ -87,6 +88,10 @@ def rating_agreement(scores, outlets, ratings=RATINGS, *, n_boot: int = 2000,
     >>> table[["feature", "group", "estimate", "n"]].round(3).values.tolist()
     [['x', 'mbfc_bias_num', 0.986, 6]]
     """
+    from .._dask import compute
+
+    # Per-outlet scores and ratings are small: a dask input is simply computed.
+    scores, outlets = compute(scores, outlets)
     wide = _wide(scores)
     missing = [r for r in ratings if r not in outlets]
     if missing:

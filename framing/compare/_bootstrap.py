@@ -229,7 +229,11 @@ def outlet_scores(features, articles, by="outlet", *, cluster="outlet", n_boot: 
         One row per article (a DataFrame is aligned on ``articles``' index), numeric columns
         such as a scorer's output. ``NaN`` values are left out of means.
     articles : DataFrame
-        The articles, with the ``by`` and ``cluster`` columns.
+        The articles, with the ``by`` and ``cluster`` columns. ``features`` and
+        ``articles`` may also be dask DataFrames (or parquet paths), for example the lazy
+        output of :func:`framing.features.extract_features`: they are computed together
+        (only the ``by`` and ``cluster`` columns of the articles), then resampled here, so
+        the table equals the pandas one.
     by : str or Series, default "outlet"
         The grouping.
     cluster : str, Series or None, default "outlet"
@@ -269,6 +273,12 @@ def outlet_scores(features, articles, by="outlet", *, cluster="outlet", n_boot: 
     >>> bool(table.ci_low[0] < 2.0 < table.ci_high[0]), float(table.ci_high[1] - table.ci_low[1])
     (True, 0.0)
     """
+    from .._dask import as_dask
+
+    if as_dask(features) is not None or as_dask(articles) is not None:
+        from ._distributed import materialize
+
+        features, articles = materialize(features, articles, [by, cluster])
     if weight not in ("articles", "outlets"):
         raise ValueError(f"weight must be 'articles' or 'outlets', got {weight!r}")
     if n_boot < 1:

@@ -384,8 +384,10 @@ def fightin_words(articles, group_col: str, *, groups=None, comparisons: str = "
 
     Parameters
     ----------
-    articles : DataFrame
-        Articles (:mod:`framing.schema`) with ``text_col`` and ``group_col``.
+    articles : DataFrame, dask DataFrame or path
+        Articles (:mod:`framing.schema`) with ``text_col`` and ``group_col``. A dask
+        DataFrame (or a parquet file or folder) is counted partition by partition on the
+        active dask scheduler; the table equals the pandas one for the same rows.
     group_col : str
         The grouping column, e.g. ``"label_allsides"`` (left/center/right) or ``"outlet"``.
     groups : sequence, optional
@@ -396,7 +398,7 @@ def fightin_words(articles, group_col: str, *, groups=None, comparisons: str = "
     text_col : str, default "text"
     title : bool, default False
         Count the headline too.
-    background : DataFrame or sequence of str, optional
+    background : DataFrame, dask DataFrame or sequence of str, optional
         Articles or texts for the prior's mean, counted over the studied vocabulary (e.g. the
         AllSides control sample of other topics). Default: the compared articles pooled.
     prior_scale : float, default 1.0
@@ -457,42 +459,66 @@ def fightin_words(articles, group_col: str, *, groups=None, comparisons: str = "
     >>> table.loc[table.group == "left", "term"].head(2).tolist()
     ['undocumented', 'families']
     """
-    if group_col not in articles:
-        raise KeyError(f"no column {group_col!r} in articles")
-    labels = articles[group_col]
-    levels = _levels(labels, groups)
-    keep = labels.isin(levels).to_numpy()
-    subset = articles.loc[keep]
-    texts = article_texts(subset, text_col=text_col, title=title)
-    counts, terms = count_terms(texts, ngram_range=ngram_range, min_df=min_df,
-                                stop_words=stop_words, binary=binary,
-                                token_pattern=token_pattern, us_spellings=us_spellings)
+    tokens = {"ngram_range": ngram_range, "stop_words": stop_words, "binary": binary,
+              "token_pattern": token_pattern, "us_spellings": us_spellings}
+    from .._dask import as_dask
+
+    distributed = as_dask(articles)
+    if distributed is not None:
+        # On a cluster: counts summed per (outlet, group) unit on the workers. The model
+        # only uses sums over groups and outlets, so units give what articles give.
+        from ._distributed import levels_of, select_terms, tally
+
+        has_outlet = outlet_col in distributed.columns
+        levels = levels_of(distributed, group_col, groups)
+        counted = select_terms(tally(distributed, [outlet_col if has_outlet else group_col,
+                                                   group_col], group_col, levels,
+                                     text_col=text_col, title=title, **tokens), min_df=min_df)
+        counts, terms, n_documents = counted.counts, counted.terms, counted.n_documents
+        labels = np.array([k[1] for k in counted.keys], dtype=object)
+        outlets = np.array([k[0] for k in counted.keys], dtype=object) if has_outlet else None
+    else:
+        if group_col not in articles:
+            raise KeyError(f"no column {group_col!r} in articles")
+        has_outlet = outlet_col in articles
+        levels = _levels(articles[group_col], groups)
+        keep = articles[group_col].isin(levels).to_numpy()
+        subset = articles.loc[keep]
+        counts, terms = count_terms(article_texts(subset, text_col=text_col, title=title),
+                                    min_df=min_df, **tokens)
+        n_documents = int(keep.sum())
+        labels = subset[group_col].to_numpy(dtype=object)
+        outlets = subset[outlet_col].to_numpy() if has_outlet else None
     if max_outlet_share == "auto":
-        max_outlet_share = 0.5 if (outlet_col in articles and outlet_col != group_col) else None
+        max_outlet_share = 0.5 if (has_outlet and outlet_col != group_col) else None
     excluded = pd.DataFrame(columns=["term", "count", "n_outlets", "top_outlet", "top_share"])
     if max_outlet_share is not None:
-        if outlet_col not in articles:
+        if not has_outlet:
             raise KeyError(f"max_outlet_share needs an {outlet_col!r} column")
-        excluded = outlet_signature_terms(counts, terms, subset[outlet_col].to_numpy(),
-                                          max_share=max_outlet_share)
+        excluded = outlet_signature_terms(counts, terms, outlets, max_share=max_outlet_share)
     keep_terms = ~pd.Index(terms).isin(excluded["term"])
     counts, terms = counts[:, keep_terms], terms[keep_terms]
 
     if background is not None:
         # Counted over the studied vocabulary: the background sets the prior's mean only.
-        bg_counts, _ = count_terms(article_texts(background, text_col=text_col, title=title),
-                                   ngram_range=ngram_range, stop_words=stop_words,
-                                   binary=binary, token_pattern=token_pattern,
-                                   vocabulary=terms, us_spellings=us_spellings)
-        background = np.asarray(bg_counts.sum(axis=0)).ravel()
-    by_outlet = outlet_col in articles and outlet_col != group_col
-    table = log_odds_dirichlet(counts, subset[group_col].to_numpy(dtype=object), terms,
+        background_dask = as_dask(background)
+        if background_dask is not None:
+            from ._distributed import background_counts
+
+            background = background_counts(background_dask, terms, text_col=text_col,
+                                           title=title, **tokens)
+        else:
+            bg_counts, _ = count_terms(article_texts(background, text_col=text_col,
+                                                     title=title), vocabulary=terms, **tokens)
+            background = np.asarray(bg_counts.sum(axis=0)).ravel()
+    by_outlet = has_outlet and outlet_col != group_col
+    table = log_odds_dirichlet(counts, labels, terms,
                                groups=levels, background=background,
                                prior_scale=prior_scale, comparisons=comparisons, alpha=alpha,
-                               clusters=subset[outlet_col].to_numpy() if by_outlet else None,
+                               clusters=outlets if by_outlet else None,
                                leave_one_out=outlet_robustness,
                                n_perm=n_perm if by_outlet else 0, random_state=random_state)
-    table.attrs.update({"n_documents": int(keep.sum()), "max_outlet_share": max_outlet_share,
+    table.attrs.update({"n_documents": n_documents, "max_outlet_share": max_outlet_share,
                         "n_excluded": len(excluded)})
     return (table, excluded) if return_excluded else table
 

@@ -251,7 +251,9 @@ def leave_out_partisanship(articles, group_col: str, *, groups=None, unit="outle
 
     Parameters
     ----------
-    articles : DataFrame
+    articles : DataFrame, dask DataFrame or path
+        A dask DataFrame (or a parquet file or folder) is counted partition by partition on
+        the active dask scheduler; the tables equal the pandas ones for the same rows.
     group_col : str
         e.g. ``"label_allsides"``.
     groups : (str, str), optional
@@ -302,14 +304,21 @@ def leave_out_partisanship(articles, group_col: str, *, groups=None, unit="outle
     >>> table.loc[table.method == "leave-out", "estimate"].round(2).tolist()
     [1.0]
     """
+    from .._dask import as_dask
+
+    distributed = as_dask(articles)
+    if distributed is not None:
+        return _leave_out_dask(distributed, group_col, groups=groups, unit=unit,
+                               cluster=cluster, text_col=text_col, title=title, n_perm=n_perm,
+                               n_boot=n_boot, ci=ci, random_state=random_state,
+                               max_outlet_share=max_outlet_share, outlet_col=outlet_col,
+                               ngram_range=ngram_range, min_df=min_df, stop_words=stop_words,
+                               us_spellings=us_spellings, token_pattern=token_pattern,
+                               return_units=return_units)
     if group_col not in articles:
         raise KeyError(f"no column {group_col!r} in articles")
-    labels = articles[group_col]
-    levels = _levels(labels, groups)
-    if len(levels) != 2:
-        raise ValueError(f"partisanship compares two groups; pass groups=(A, B) "
-                         f"(found {levels!r})")
-    subset = articles.loc[labels.isin(levels).to_numpy()]
+    levels = _two_levels(articles[group_col], groups)
+    subset = articles.loc[articles[group_col].isin(levels).to_numpy()]
     texts = article_texts(subset, text_col=text_col, title=title)
     counts, terms = count_terms(texts, ngram_range=ngram_range, min_df=min_df,
                                 stop_words=stop_words, token_pattern=token_pattern,
@@ -342,6 +351,24 @@ def leave_out_partisanship(articles, group_col: str, *, groups=None, unit="outle
         unit_y = np.asarray(uniques.get_level_values(1), dtype=np.int64)
         n_articles = np.bincount(codes, minlength=len(uniques))
         clusters = None
+    return _estimate(unit_counts, unit_y, clusters, names, n_articles, levels, unit,
+                     n_perm=n_perm, n_boot=n_boot, ci=ci, random_state=random_state,
+                     n_excluded=n_excluded, max_outlet_share=max_outlet_share,
+                     n_phrases=int(counts.shape[1]), return_units=return_units)
+
+
+def _two_levels(labels, groups):
+    levels = _levels(labels, groups)
+    if len(levels) != 2:
+        raise ValueError(f"partisanship compares two groups; pass groups=(A, B) "
+                         f"(found {levels!r})")
+    return levels
+
+
+def _estimate(unit_counts, unit_y, clusters, names, n_articles, levels, unit, *, n_perm,
+              n_boot, ci, random_state, n_excluded, max_outlet_share, n_phrases,
+              return_units):
+    """Run the estimator on per-unit counts and lay out the tables (both paths)."""
     summary, units = partisanship_from_counts(unit_counts, unit_y, clusters=clusters,
                                               n_perm=n_perm, n_boot=n_boot, ci=ci,
                                               random_state=random_state)
@@ -357,10 +384,68 @@ def leave_out_partisanship(articles, group_col: str, *, groups=None, unit="outle
                      "n_boot": values["n_boot"], "unit": unit or "article"})
     table = pd.DataFrame(rows)
     table.attrs.update({"n_excluded": n_excluded, "max_outlet_share": max_outlet_share,
-                        "n_phrases": int(counts.shape[1])})
+                        "n_phrases": n_phrases})
     if not return_units:
         return table
     units.insert(0, "unit", names)
     units.insert(1, "group", np.asarray(levels, dtype=object)[unit_y])
     units.insert(2, "n_articles", n_articles)
     return table, units
+
+
+def _leave_out_dask(articles, group_col, *, groups, unit, cluster, text_col, title, n_perm,
+                    n_boot, ci, random_state, max_outlet_share, outlet_col, ngram_range,
+                    min_df, stop_words, us_spellings, token_pattern, return_units):
+    """:func:`leave_out_partisanship` on a dask DataFrame: counts on the workers.
+
+    Units pooling articles (``unit`` a column) need only per-unit sums, tallied on the
+    workers. Articles as units need each article's counts: a second pass counts every
+    partition over the final vocabulary and the rows are stacked in the table's order.
+    """
+    from ._distributed import aggregate, count_articles, levels_of, select_terms, tally
+
+    tokens = {"ngram_range": ngram_range, "stop_words": stop_words,
+              "token_pattern": token_pattern, "us_spellings": us_spellings}
+    levels = levels_of(articles, group_col, groups)
+    _two_levels(pd.Series(levels, dtype=object), levels)
+    has_outlet = outlet_col in articles.columns
+    keys = [unit if unit is not None else group_col,
+            outlet_col if has_outlet else group_col, group_col]
+    counted = select_terms(tally(articles, keys, group_col, levels, text_col=text_col,
+                                 title=title, **tokens), min_df=min_df)
+    terms = counted.terms
+    if max_outlet_share == "auto":
+        max_outlet_share = 0.5 if has_outlet else None
+    n_excluded = 0
+    keep_terms = np.ones(terms.size, dtype=bool)
+    if max_outlet_share is not None:
+        if not has_outlet:
+            raise KeyError(outlet_col)
+        by_outlet, outlet_keys, _ = aggregate(counted, [1])
+        excluded = outlet_signature_terms(by_outlet, terms, [k[0] for k in outlet_keys],
+                                          max_share=max_outlet_share)
+        keep_terms = ~pd.Index(terms).isin(excluded["term"])
+        n_excluded = len(excluded)
+    terms = terms[keep_terms]
+    if unit is None:
+        if cluster == "auto":
+            cluster = outlet_col if has_outlet else None
+        columns = [group_col] + ([cluster] if cluster is not None else [])
+        counts, ids, values = count_articles(articles, terms, group_col, levels, columns,
+                                             text_col=text_col, title=title, **tokens)
+        unit_y = (values[group_col] == levels[1]).astype(np.int64)
+        clusters = None if cluster is None else values[cluster]
+        names, n_articles = ids, np.ones(len(ids), dtype=np.int64)
+    else:
+        # Units are (unit, group) cells, ordered as the pandas path factorises them.
+        y = {levels[0]: 0, levels[1]: 1}
+        counted.keys = [(k[0], y[k[2]]) for k in counted.keys]
+        counts, unit_keys, n_articles = aggregate(counted, [0, 1])
+        counts = sp.csr_matrix(counts[:, np.flatnonzero(keep_terms)], dtype=np.float64)
+        names = np.array([k[0] for k in unit_keys], dtype=object)
+        unit_y = np.array([k[1] for k in unit_keys], dtype=np.int64)
+        clusters = None
+    return _estimate(counts, unit_y, clusters, names, n_articles, levels, unit, n_perm=n_perm,
+                     n_boot=n_boot, ci=ci, random_state=random_state, n_excluded=n_excluded,
+                     max_outlet_share=max_outlet_share, n_phrases=int(terms.size),
+                     return_units=return_units)

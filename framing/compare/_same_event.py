@@ -60,7 +60,8 @@ def same_event(features, articles, *, event_col: str = "meta_triplet_uuid",
     features : DataFrame, Series or array-like
         One row per article (aligned on ``articles``' index), numeric columns.
     articles : DataFrame
-        With ``event_col`` and ``outlet_col``.
+        With ``event_col`` and ``outlet_col``. Either may also be a dask DataFrame (or a
+        parquet path): they are computed together, then compared here.
     event_col : str, default "meta_triplet_uuid"
     outlet_col : str, default "outlet"
     pairs : sequence of (str, str), optional
@@ -91,6 +92,12 @@ def same_event(features, articles, *, event_col: str = "meta_triplet_uuid",
     >>> table[["feature", "group", "estimate", "n", "p_value"]].values.tolist()
     [['loaded', 'fox - nyt', 3.25, 4, 0.125]]
     """
+    from .._dask import as_dask
+
+    if as_dask(features) is not None or as_dask(articles) is not None:
+        from ._distributed import materialize
+
+        features, articles = materialize(features, articles, [event_col, outlet_col])
     frame = _align(features, articles)
     for column in (event_col, outlet_col):
         if column not in articles:

@@ -10,7 +10,8 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 
-__all__ = ["TOKEN_PATTERN", "article_texts", "count_terms", "group_indicator", "normalize_us"]
+__all__ = ["TOKEN_PATTERN", "article_texts", "count_terms", "group_indicator", "make_vectorizer",
+           "normalize_us"]
 
 #: A token is a run of letters (any script), optionally joined by hyphens ("so-called",
 #: "anti-immigrant"), of at least two letters in its first part. Digits, punctuation and
@@ -117,11 +118,10 @@ def count_terms(texts, *, ngram_range=(1, 1), min_df=1, max_df=1.0, stop_words=N
     >>> counts.toarray().tolist()
     [[1, 0, 0, 2, 1], [0, 1, 1, 0, 0]]
     """
-    preprocessor = functools.partial(normalize_us, lowercase=lowercase) if us_spellings else None
-    vectorizer = CountVectorizer(
-        ngram_range=tuple(ngram_range), min_df=min_df, max_df=max_df, stop_words=stop_words,
-        lowercase=lowercase, preprocessor=preprocessor, binary=binary, token_pattern=token_pattern,
-        vocabulary=None if vocabulary is None else list(vocabulary), dtype=np.int64)
+    vectorizer = make_vectorizer(ngram_range=ngram_range, min_df=min_df, max_df=max_df,
+                                 stop_words=stop_words, lowercase=lowercase, binary=binary,
+                                 token_pattern=token_pattern, vocabulary=vocabulary,
+                                 us_spellings=us_spellings)
     texts = list(texts)
     try:
         counts = vectorizer.fit_transform(texts)
@@ -133,6 +133,21 @@ def count_terms(texts, *, ngram_range=(1, 1), min_df=1, max_df=1.0, stop_words=N
         raise
     terms = np.asarray(vectorizer.get_feature_names_out(), dtype=object)
     return sp.csr_matrix(counts, dtype=np.int64), terms
+
+
+def make_vectorizer(*, ngram_range=(1, 1), min_df=1, max_df=1.0, stop_words=None,
+                    lowercase=True, binary=False, token_pattern=TOKEN_PATTERN, vocabulary=None,
+                    us_spellings=True) -> CountVectorizer:
+    """The ``CountVectorizer`` behind :func:`count_terms` (arguments as there).
+
+    One definition, so that counting on a cluster, partition by partition, tokenises
+    exactly as the pandas path does.
+    """
+    preprocessor = functools.partial(normalize_us, lowercase=lowercase) if us_spellings else None
+    return CountVectorizer(
+        ngram_range=tuple(ngram_range), min_df=min_df, max_df=max_df, stop_words=stop_words,
+        lowercase=lowercase, preprocessor=preprocessor, binary=binary, token_pattern=token_pattern,
+        vocabulary=None if vocabulary is None else list(vocabulary), dtype=np.int64)
 
 
 def group_indicator(labels, levels=None):

@@ -43,8 +43,11 @@ def extract_features(articles, scorers: Sequence | None = None, *, text_column: 
 
     Parameters
     ----------
-    articles : pandas.DataFrame or pandas.Series
-        An articles table (its ``text_column`` is scored) or a Series of texts.
+    articles : pandas.DataFrame, pandas.Series, dask DataFrame or Series, or path
+        An articles table (its ``text_column`` is scored) or a Series of texts. A
+        :class:`dask.dataframe.DataFrame` (or the path of a parquet file or folder, read
+        with :func:`dask.dataframe.read_parquet`) is scored partition by partition, on
+        whatever scheduler is active (a ``dask.distributed.Client`` for a cluster).
     scorers : sequence of scorers, optional
         Fitted or unfitted framing scorers (unfitted ones are fitted on a copy, as lexicon
         scorers need no training data). Default: :func:`default_scorers`.
@@ -52,12 +55,16 @@ def extract_features(articles, scorers: Sequence | None = None, *, text_column: 
     batch_size : int, default 2000
         Articles scored at a time: memory stays bounded on large corpora.
     progress : bool, default False
-        Show a progress bar.
+        Show a progress bar (pandas input; for dask, use ``dask.diagnostics.ProgressBar``
+        or the distributed dashboard).
 
     Returns
     -------
-    pandas.DataFrame
-        Same index as ``articles``; float64 columns ``<scorer>__<feature>``.
+    pandas.DataFrame or dask.dataframe.DataFrame
+        Same index as ``articles``; float64 columns ``<scorer>__<feature>``. For dask input,
+        a lazy dask DataFrame with the same partitions: computed, it equals (bit for bit) the
+        table the pandas path gives for the same rows. The scorers are fitted once, here,
+        and sent to the workers once.
 
     Examples
     --------
@@ -73,21 +80,57 @@ def extract_features(articles, scorers: Sequence | None = None, *, text_column: 
     >>> features.index.equals(texts.index)
     True
     """
-    texts = articles[text_column] if isinstance(articles, pd.DataFrame) else articles
-    if not isinstance(texts, pd.Series):
-        texts = pd.Series(list(texts))
+    from .._dask import as_dask, is_path, read_parquet
+
+    # A parquet path: read only the text (and the index the file was saved with).
+    distributed = (read_parquet(articles, columns=[text_column]) if is_path(articles)
+                   else as_dask(articles))
     fitted = [_fitted(s) for s in (default_scorers() if scorers is None else scorers)]
     names = [name for s in fitted for name in s.get_feature_names_out()]
     if len(set(names)) != len(names):
         raise ValueError("two scorers produce the same feature name; give them distinct names")
+    if distributed is not None:
+        return _extract_dask(distributed, fitted, names, text_column, batch_size)
+    texts = articles[text_column] if isinstance(articles, pd.DataFrame) else articles
+    if not isinstance(texts, pd.Series):
+        texts = pd.Series(list(texts))
+    return _score(texts, fitted, names, batch_size, progress)
+
+
+def _score(texts: pd.Series, fitted: list, names: list, batch_size: int,
+           progress: bool = False) -> pd.DataFrame:
+    """The pandas path: fitted scorers over ``texts`` in batches of ``batch_size``."""
     blocks = []
-    starts = range(0, len(texts), max(1, int(batch_size)))
+    step = max(1, int(batch_size))
+    starts = range(0, len(texts), step)
     if progress:
         from tqdm.auto import tqdm
 
         starts = tqdm(starts, desc="scoring", unit="batch")
     for start in starts:
-        chunk = texts.iloc[start: start + batch_size]
+        chunk = texts.iloc[start: start + step]
         blocks.append(np.hstack([s.transform(chunk) for s in fitted]))
     values = np.vstack(blocks) if blocks else np.zeros((0, len(names)))
     return pd.DataFrame(values, index=texts.index, columns=names, dtype=np.float64)
+
+
+def _extract_dask(articles, fitted: list, names: list, text_column: str, batch_size: int):
+    """The dask path: :func:`_score` on every partition, lazily.
+
+    The fitted scorers travel as one delayed value (one key in the graph), so each worker
+    receives them once instead of once per partition. ``meta`` is given explicitly, so dask
+    never runs the scorers on an empty sample to guess the output.
+    """
+    import dask
+
+    if hasattr(articles, "columns"):
+        if text_column not in articles.columns:
+            raise KeyError(f"no column {text_column!r} in the articles")
+        texts = articles[text_column]
+    else:
+        texts = articles
+    meta = pd.DataFrame({name: pd.Series(dtype=np.float64) for name in names},
+                        index=texts._meta.index[:0])
+    scorers = dask.delayed(fitted, pure=True, traverse=False)
+    return texts.map_partitions(_score, scorers, names, int(batch_size), meta=meta,
+                                align_dataframes=False)
