@@ -1,0 +1,53 @@
+"""Classifiers for ideology and bias, and their honest evaluation.
+
+* :func:`make_ideology_classifier` predicts an article's left/center/right (its outlet's
+  AllSides rating) from its text; :func:`make_bias_classifier` predicts whether a sentence
+  is biased (BABE). Both return plain, unfitted scikit-learn estimators.
+* :func:`evaluate` cross-validates an estimator with random, outlet (held-out outlets)
+  or time splits, over several seeds, and returns tidy tables with confidence intervals.
+* :class:`OutletSignatureStripper` removes what identifies an outlet rather than its
+  framing (names, bylines, datelines, boilerplate), learned on the training fold only.
+* :class:`TransformerClassifier` fine-tunes a transformer encoder on a CPU.
+* :func:`save_model` / :func:`load_model` persist estimators with skops (never pickle).
+
+Names are imported lazily, so ``import framing.models`` stays cheap (no torch).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "make_ideology_classifier": "._ideology",
+    "IDEOLOGY_KINDS": "._ideology",
+    "make_bias_classifier": "._bias",
+    "BIAS_KINDS": "._bias",
+    "evaluate": "._evaluate",
+    "Evaluation": "._evaluate",
+    "summarize_scores": "._evaluate",
+    "OutletSignatureStripper": "._text",
+    "strip_outlet_signatures": "._text",
+    "TextEmbedder": "._embed",
+    "DEFAULT_IDEOLOGY_KIND": "._ideology",
+    "DEFAULT_BIAS_KIND": "._bias",
+    "split_indices": "._evaluate",
+    "ScorerFeatures": "._kinds",
+    "TransformerClassifier": "._transformer",
+    "save_model": "._persistence",
+    "load_model": "._persistence",
+    "UntrustedTypesError": "._persistence",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))
