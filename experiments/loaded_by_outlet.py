@@ -34,7 +34,8 @@ def run(ctx: Context) -> None:
             part = shown[shown["lean"] == lean]
             # Numeric positions: one row per outlet, in the sorted order.
             ax.errorbar(part["estimate"], part.index,
-                        xerr=[part["estimate"] - part["ci_low"], part["ci_high"] - part["estimate"]],
+                        xerr=[part["estimate"] - part["ci_low"],
+                              part["ci_high"] - part["estimate"]],
                         fmt="o", color=LEAN_COLOURS[lean], ecolor=LEAN_COLOURS[lean],
                         elinewidth=1.2, capsize=2, markersize=4, label=f"AllSides: {lean}")
         ax.set_yticks(range(len(shown)), shown["name"])

@@ -17,7 +17,7 @@ from framing.schema import (
 def make_articles(n=3, **overrides):
     data = {
         "outlet": [f"outlet-{i}" for i in range(n)],
-        "date": pd.to_datetime(["2019-01-0%d" % (i + 1) for i in range(n)], utc=True),
+        "date": pd.to_datetime([f"2019-01-0{i + 1}" for i in range(n)], utc=True),
         "title": [f"Title {i}" for i in range(n)],
         "text": [f"Body {i}." for i in range(n)],
     }
