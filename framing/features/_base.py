@@ -144,6 +144,17 @@ class BaseScorer(TransformerMixin, BaseEstimator):
     def _transform_texts(self, texts: list[str]) -> np.ndarray:
         raise NotImplementedError
 
+    def _transform_in_batches(self, texts: list[str], batch_size: int) -> np.ndarray:
+        """``self._transform_batch`` over consecutive slices of ``texts``, stacked.
+
+        Why: scorers whose work per batch holds every match in memory bound that memory by
+        slicing; the slices do not change the scores (each row depends on its text only).
+        """
+        if not texts:
+            return np.zeros((0, self.n_features_out_))
+        return np.vstack([self._transform_batch(texts[i:i + batch_size])
+                          for i in range(0, len(texts), batch_size)])
+
     def _explain_text(self, text: str) -> pd.DataFrame:
         raise NotImplementedError
 

@@ -294,10 +294,7 @@ class TermChoiceScorer(BaseScorer):
         return np.hstack(columns)
 
     def _transform_texts(self, texts):
-        if not texts:
-            return np.zeros((0, self.n_features_out_))
-        return np.vstack([self._transform_batch(texts[i:i + BATCH_SIZE])
-                          for i in range(0, len(texts), BATCH_SIZE)])
+        return self._transform_in_batches(texts, BATCH_SIZE)
 
     def _explain_text(self, text: str) -> pd.DataFrame:
         counted = self._count([text])
