@@ -77,7 +77,7 @@ def choose(articles: pd.DataFrame, features: pd.DataFrame, config: dict) -> tupl
 
 def feature_table(features: pd.DataFrame, article_id: str) -> pd.DataFrame:
     """The article's features beside the corpus mean, its percentile and index contributions."""
-    from framing.features._loaded import INDEX_WEIGHTS
+    from framing.features import INDEX_WEIGHTS
 
     value = features.loc[article_id]
     mean = features.mean()

@@ -86,7 +86,7 @@ def main() -> int:
     os.environ.setdefault("FRAMING_MIRROR", str(Path("../shared/data/mirror").resolve()))
     from framing.datasets import fetch_babe
     from framing.features import LoadedLanguageScorer, SentimentScorer
-    from framing.features._loaded import INDEX_WEIGHTS
+    from framing.features import INDEX_WEIGHTS
 
     babe = fetch_babe("SG2")
     babe = babe[babe["meta_biased_words"].map(len) > 0]

@@ -15,6 +15,8 @@ _EXPORTS = {
     "Highlight": "._highlight",
     "LexiconScorer": "._lexicon_scorer",
     "LoadedLanguageScorer": "._loaded",
+    "INDEX_WEIGHTS": "._loaded",
+    "INDEX_INTERCEPT": "._loaded",
     "SentimentScorer": "._sentiment",
     "TermChoiceScorer": "._term_choice",
     "FrameScorer": "._frames",
