@@ -85,8 +85,7 @@ def _scores(tp, fp, fn) -> tuple[float, float, float]:
 def main() -> int:
     os.environ.setdefault("FRAMING_MIRROR", str(Path("../shared/data/mirror").resolve()))
     from framing.datasets import fetch_babe
-    from framing.features import LoadedLanguageScorer, SentimentScorer
-    from framing.features import INDEX_WEIGHTS
+    from framing.features import INDEX_WEIGHTS, LoadedLanguageScorer, SentimentScorer
 
     babe = fetch_babe("SG2")
     babe = babe[babe["meta_biased_words"].map(len) > 0]
