@@ -10,7 +10,6 @@ are then checked together, vectorised, so that duplicate ids are found across fi
 from __future__ import annotations
 
 import codecs
-import csv
 import datetime as _dt
 import gzip
 import hashlib
@@ -18,7 +17,6 @@ import io
 import json
 import os
 import re
-import threading
 import warnings
 import zlib
 from collections.abc import Iterable, Mapping
@@ -36,6 +34,7 @@ from ..schema import (
     normalize_outlet,
     validate_articles,
 )
+from ._csv_records import csv_records
 from ._report import attach_report
 
 __all__ = ["load_articles"]
@@ -249,28 +248,6 @@ def _read_jsonl(path: Path, source: str, encoding: str) -> _File:
     return _File(source, frame, np.asarray(lines, dtype=np.int64), rejected, columns)
 
 
-# The csv module caps a field at 131,072 characters; a long article is longer. The cap is
-# process-wide state, so it is raised only while a file is being parsed and put back after,
-# counting nested/concurrent loads so that one ending does not lower it under another.
-_CSV_LOCK = threading.Lock()
-_CSV_USERS = [0, None]
-
-
-class _BigCsvFields:
-    def __enter__(self):
-        with _CSV_LOCK:
-            if _CSV_USERS[0] == 0:
-                _CSV_USERS[1] = csv.field_size_limit()
-                csv.field_size_limit(2**31 - 1)
-            _CSV_USERS[0] += 1
-
-    def __exit__(self, *exc):
-        with _CSV_LOCK:
-            _CSV_USERS[0] -= 1
-            if _CSV_USERS[0] == 0:
-                csv.field_size_limit(_CSV_USERS[1])
-
-
 def _read_csv(path: Path, source: str, encoding: str, delimiter: str) -> _File:
     text = _decode_whole(_read_bytes(path, source), encoding, source)
     placeholder = None
@@ -284,40 +261,16 @@ def _read_csv(path: Path, source: str, encoding: str, delimiter: str) -> _File:
         if _LONE_CR.search(text):
             placeholder = next(c for c in map(chr, range(0xE000, 0xF900)) if c not in text)
             text = _LONE_CR.sub(placeholder, text)
-    # strict: an unterminated quote or text after a closing quote is a bad row, not a field
-    # that silently swallows the lines after it.
-    reader = csv.reader(io.StringIO(text, newline=newline), delimiter=delimiter, strict=True)
     header, header_line = None, 0
     rows, lines, rejected = [], [], []
-    previous = 0  # physical lines consumed so far; a record starts on the next one
-    with _BigCsvFields():
-        while True:
-            start = previous + 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as err:
-                previous = reader.line_num
-                reason = f"malformed CSV: {err}"
-                if "end of data" in str(err):  # only raised at the end of the input
-                    reason += (" (a quoted field opened in this record is never closed, so it "
-                               "ran to the end of the file)")
-                rejected.append(_reject(source, start, reason))
-                continue
-            previous = reader.line_num
-            if not row:
-                continue  # blank line
-            if header is None:
-                header, header_line = row, start
-                continue
-            if len(row) != len(header):
-                rejected.append(_reject(
-                    source, start, f"expected {len(header)} fields (as in the header on line "
-                    f"{header_line}), got {len(row)}"))
-                continue
-            rows.append(row)
+    for kind, start, _, value in csv_records(io.StringIO(text, newline=newline), delimiter):
+        if kind == "header":
+            header, header_line = value, start
+        elif kind == "row":
+            rows.append(value)
             lines.append(start)
+        else:
+            rejected.append(_reject(source, start, value))
     if header is None:
         return _File(source, pd.DataFrame(), np.zeros(0, np.int64), rejected)
     if placeholder is not None:

@@ -1,0 +1,225 @@
+"""The run: read the corpus chunk by chunk; check, score and write each chunk; join them.
+
+:func:`score_corpus` is the public entry (see :mod:`framing.stream`); each step of a chunk is
+a function here or in a sibling module, so that the loop reads as the steps it takes.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import numpy as np
+
+from ._output import _arrow_schema, _join_parts, _output_frame, _to_table, _write_part
+from ._readers import _chunks
+from ._resume import (
+    _clean_up,
+    _commit_chunk,
+    _fingerprint,
+    _open_state,
+    _resume_point,
+    _RunFiles,
+)
+from ._seen import _drop_seen, _SeenIds
+
+#: ``--scorers`` names and the scorer each stands for (default settings).
+SCORER_NAMES = ("loaded", "sentiment", "term_choice", "frames", "sourcing")
+
+
+def score_corpus(input_path, output, *, scorers=None, chunk_size: int = 2000,
+                 keep=("outlet", "date"), columns=None, id_column=None, outlet=None,
+                 encoding: str = "utf-8", errors: str = "report", overwrite: bool = False,
+                 progress: bool = False, batch_size: int = 2000) -> dict:
+    """Score every article of one or more files in chunks; write one parquet file.
+
+    Parameters
+    ----------
+    input_path : path-like or list of path-like
+        Files or folders as :func:`framing.datasets.load_articles` takes them (JSONL, CSV,
+        TSV, their ``.gz``, parquet).
+    output : path-like
+        The parquet file to write: ``article_id`` (the index when read with pandas), the
+        ``keep`` columns, then the features (float64 ``<scorer>__<feature>``).
+    scorers : list of str or of scorers, optional
+        Names from :data:`SCORER_NAMES` or scorer objects; default: every default scorer.
+    chunk_size : int, default 2000
+        Source rows per chunk (and per output row group).
+    keep : sequence of str, default ("outlet", "date")
+        Article columns copied to the output, written as text (``date`` as a UTC
+        timestamp); a column an input lacks is written as missing.
+    columns, id_column, outlet, encoding
+        As in :func:`framing.datasets.load_articles`.
+    errors : {"report", "raise"}, default "report"
+        ``"report"``: bad rows go to ``OUTPUT.rejected.jsonl``. ``"raise"``: stop at the
+        first chunk with a bad row, naming its file, line and reason (chunks already done
+        stay done: fix the input and start over with ``overwrite``).
+    overwrite : bool, default False
+        Start over, discarding an interrupted run's parts and an existing output.
+    progress : bool, default False
+        Show a progress bar (rows) on stderr.
+    batch_size : int, default 2000
+        Articles scored at a time inside a chunk.
+
+    Returns
+    -------
+    dict
+        ``rows_read`` (source rows: records and bad lines), ``rows_scored``,
+        ``rows_rejected`` (``rows_read == rows_scored + rows_rejected``), ``chunks``,
+        ``resumed_chunks`` (chunks kept from an interrupted run), ``output``,
+        ``rejected_path``, ``features`` (names).
+
+    Raises
+    ------
+    StateMismatch
+        An interrupted run's state exists but the input or the options differ.
+    FileExistsError
+        ``output`` exists and there is no interrupted run to resume (pass ``overwrite``).
+    ValueError
+        A whole-file problem (damaged parquet or gzip, undecodable CSV) or, with
+        ``errors="raise"``, a bad row.
+    """
+    from ..datasets._load import _expand
+
+    chunk_size, mapping, keep = _check_arguments(errors, chunk_size, encoding, outlet,
+                                                 columns, id_column, keep)
+    run = _RunFiles.beside(Path(output))
+    files, _ = _expand(input_path)
+    fitted, names = _resolve_scorers(scorers)
+    options = {"chunk_size": chunk_size, "keep": keep, "columns": mapping,
+               "id_column": id_column, "outlet": outlet, "encoding": encoding,
+               "features": names,
+               "scorers": [f"{type(s).__module__}.{type(s).__name__}" for s in fitted]}
+    state = _open_state(run, [_fingerprint(p) for p, _ in files], options, overwrite)
+    schema = _arrow_schema(keep, names)
+    seen, start = _resume_point(run, state)
+    resumed = len(state["chunks"])
+
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(desc="scoring", unit="rows",
+                   initial=sum(c["rows_read"] for c in state["chunks"]))
+    try:
+        for chunk in _chunks(files, encoding, chunk_size, start):
+            articles, lines, rejected = _check_chunk(chunk, mapping, id_column, outlet, seen,
+                                                     files)
+            if errors == "raise" and rejected:
+                first = rejected[0]
+                raise ValueError(f"{first['source']}, line {first['line']}: "
+                                 f"{first['reason']}")
+            part = ""
+            if articles is not None:
+                table = _score_chunk(articles, fitted, names, batch_size, keep, schema)
+                part = f"part-{len(state['chunks']):06d}"
+                _write_part(run.parts_dir, part, table, articles, seen, chunk.file_index,
+                            lines)
+            rows_out = 0 if articles is None else len(articles)
+            _commit_chunk(run, state, chunk, part, rows_out, rejected)
+            if bar is not None:
+                bar.update(rows_out + len(rejected))
+    finally:
+        if bar is not None:
+            bar.close()
+
+    _join_parts([run.parts_dir / f"{c['part']}.parquet" for c in state["chunks"] if c["part"]],
+                run.output, schema)
+    _clean_up(run)
+    return _summary(state, resumed, run, names)
+
+
+def _check_arguments(errors, chunk_size, encoding, outlet, columns, id_column, keep):
+    """The checked options: (chunk size, file column -> articles column, kept columns)."""
+    from ..datasets._load import _check_mapping
+    from ..schema import normalize_outlet
+
+    if errors not in ("report", "raise"):
+        raise ValueError(f"errors must be 'report' or 'raise', got {errors!r}")
+    chunk_size = int(chunk_size)
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be positive, got {chunk_size}")
+    try:
+        codecs.lookup(encoding)
+    except (LookupError, TypeError) as err:
+        raise ValueError(f"unknown encoding {encoding!r}") from err
+    if outlet is not None and (not isinstance(outlet, str) or not normalize_outlet(outlet)):
+        raise ValueError(f"outlet must be an outlet name with letters or digits, got "
+                         f"{outlet!r}")
+    mapping = _check_mapping(columns, id_column)
+    keep = [keep] if isinstance(keep, str) else list(keep)
+    return chunk_size, mapping, keep
+
+
+def _resolve_scorers(scorers):
+    """The fitted scorers and their feature names (which must be distinct)."""
+    from ..features import default_scorers
+    from ..features._extract import _fitted
+
+    if scorers is None:
+        chosen = default_scorers()
+    elif all(isinstance(s, str) for s in scorers):
+        by_name = {s.name: s for s in default_scorers()}
+        unknown = [s for s in scorers if s not in by_name]
+        if unknown:
+            raise ValueError(f"unknown scorer(s) {unknown}; choose from {list(SCORER_NAMES)}")
+        chosen = [by_name[s] for s in dict.fromkeys(scorers)]
+    else:
+        chosen = list(scorers)
+    fitted = [_fitted(s) for s in chosen]
+    names = [n for s in fitted for n in s.get_feature_names_out()]
+    if len(set(names)) != len(names):
+        raise ValueError("two scorers produce the same feature name; give them distinct names")
+    return fitted, names
+
+
+def _check_chunk(chunk, mapping, id_column, outlet, seen: _SeenIds, files):
+    """(articles or None, their lines, rejected rows by line) of one chunk.
+
+    The rows are checked as :func:`framing.datasets.load_articles` checks them, and against
+    the ids earlier chunks wrote; every row is either an article or rejected.
+    """
+    from ..datasets._load import _concat, _rename, _validate_rows
+
+    file = chunk.file
+    _rename(file, mapping, id_column)
+    frame, which, lines = _concat([file])
+    if len(frame):
+        articles, rejected = _validate_rows(frame, which, lines, [file], outlet)
+        # Each raw row has its own line: the kept ones are those not rejected.
+        bad = {r["line"] for r in rejected}
+        kept_lines = np.array([n for n in lines if n not in bad], dtype=np.int64)
+    else:
+        articles, rejected, kept_lines = None, [], np.zeros(0, np.int64)
+    rejected += file.rejected
+    if articles is not None and len(articles):
+        articles, kept_lines, rejected = _drop_seen(articles, kept_lines, rejected, seen,
+                                                    files, file)
+    rows_out = 0 if articles is None else len(articles)
+    if rows_out + len(rejected) != len(frame) + len(file.rejected):  # never silent
+        raise RuntimeError(f"{file.source}: {len(frame) + len(file.rejected)} rows "
+                           f"in, {rows_out} scored and {len(rejected)} rejected")
+    rejected.sort(key=lambda r: r["line"])
+    return (articles if rows_out else None), kept_lines, rejected
+
+
+def _score_chunk(articles, fitted, names, batch_size, keep, schema):
+    """The arrow table of a chunk's articles: their kept columns and their scores."""
+    # Imported at each call: tests replace _score to interrupt a run.
+    from ..features._extract import _score
+    from ..schema import validate_articles
+
+    validate_articles(articles)
+    features = _score(articles["text"], fitted, names, batch_size)
+    return _to_table(_output_frame(articles, features, keep), schema)
+
+
+def _summary(state, resumed, run: _RunFiles, names) -> dict:
+    """score_corpus's return value, from the chunks the state records."""
+    totals = {k: sum(c[k] for c in state["chunks"])
+              for k in ("rows_read", "rows_out", "rows_rejected")}
+    assert totals["rows_read"] == totals["rows_out"] + totals["rows_rejected"]
+    return {"rows_read": totals["rows_read"], "rows_scored": totals["rows_out"],
+            "rows_rejected": totals["rows_rejected"], "chunks": len(state["chunks"]),
+            "resumed_chunks": resumed, "output": str(run.output),
+            "rejected_path": str(run.rejected_path), "features": names}
