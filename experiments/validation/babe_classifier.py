@@ -29,6 +29,10 @@ features on the same folds and seed, which is what ``make_bias_classifier("ensem
 Outputs (``experiments/out/validation/``): ``babe_classifier.csv`` (summary: kind, split,
 metric, mean, 95% CI, n, mean fit seconds), ``babe_classifier_scores.csv`` (every fold),
 ``babe_classifier_predictions_<kind>.csv`` (out-of-fold probabilities).
+
+Figure 6 (``python -m experiments run babe_bias``) reuses :func:`load_data` and
+:func:`evaluate_kinds` (writing nothing here), so the figure and this script compute the
+same numbers.
 """
 
 from __future__ import annotations
@@ -96,50 +100,97 @@ def _scores_from_predictions(pred, classes):
 
 
 def run(kinds, seeds, transformer_seeds, transformer_options, n_splits, reuse):
-    from framing.models import evaluate
-
     babe = load_data()
-    classes = np.unique(babe["label"])
     print(f"BABE SG2: {len(babe)} sentences ({babe['label'].value_counts().to_dict()}); "
           f"{n_splits}-fold stratified; seeds {seeds} (transformer {transformer_seeds})",
           flush=True)
+    scores = evaluate_kinds(babe, kinds, seeds=seeds, n_splits=n_splits,
+                            transformer_seeds=transformer_seeds,
+                            transformer_options=transformer_options, cache=OUT, reuse=reuse)
+    return babe, scores
+
+
+def evaluate_kinds(babe, kinds, *, seeds=(0, 1, 2), n_splits=5, transformer_seeds=(0,),
+                   transformer_options=None, cache=None, reuse=False, verbose=True):
+    """Cross-validate each kind on the same random folds; return every fold's scores.
+
+    Parameters
+    ----------
+    babe : DataFrame
+        As :func:`load_data` returns (columns ``text``, ``label``), or a sample of it.
+    kinds : sequence of str
+        Of :data:`ALL_KINDS`. ``"ensemble"`` averages the out-of-fold probabilities of
+        :data:`ENSEMBLE_MEMBERS` on the seeds they share; they are evaluated for it
+        whether listed or not (only those listed get rows).
+    seeds : sequence of int, default (0, 1, 2)
+    n_splits : int, default 5
+    transformer_seeds : sequence of int, default (0,)
+        The transformer's seeds (fine-tuning is the expensive part).
+    transformer_options : dict, optional
+        Passed to ``make_bias_classifier("transformer", ...)``.
+    cache : pathlib.Path, optional
+        Folder for each kind's out-of-fold predictions, scores and settings
+        (``babe_classifier_predictions_<kind>.*``); None writes nothing.
+    reuse : bool, default False
+        Read a kind's saved predictions from ``cache`` instead of refitting it when they
+        were made with the same settings.
+    verbose : bool, default True
+        Print one line per kind (its time) and per transformer fold.
+
+    Returns
+    -------
+    DataFrame
+        Long: split, seed, fold, metric, value, n_train, n_test, kind, as
+        :attr:`framing.models.Evaluation.scores` with a ``kind`` column; the ensemble's
+        ``fit_seconds`` is the sum of its members'.
+    """
+    from framing.models import evaluate
+
+    unknown = set(kinds) - set(ALL_KINDS)
+    if unknown:
+        raise ValueError(f"unknown kinds {sorted(unknown)}; known: {', '.join(ALL_KINDS)}")
+    transformer_options = {} if transformer_options is None else transformer_options
+    classes = np.unique(babe["label"])
     needed = set(kinds) | (set(ENSEMBLE_MEMBERS) if "ensemble" in kinds else set())
-    predictions, all_scores = {}, []
+    predictions, kind_scores = {}, {}
     for kind in [k for k in ALL_KINDS if k in needed and k != "ensemble"]:
         kind_seeds = transformer_seeds if kind == "transformer" else seeds
         settings = {"kind": kind, "seeds": list(kind_seeds), "n_splits": n_splits,
                     "options": transformer_options if kind == "transformer" else {}}
-        stem = OUT / f"babe_classifier_predictions_{kind}"
-        if reuse and stem.with_suffix(".json").is_file() and json.loads(
+        stem = None if cache is None else Path(cache) / f"babe_classifier_predictions_{kind}"
+        if reuse and stem is not None and stem.with_suffix(".json").is_file() and json.loads(
                 stem.with_suffix(".json").read_text()) == settings:
             predictions[kind] = pd.read_csv(stem.with_suffix(".csv"))
             scores = pd.read_csv(stem.with_name(stem.name + "_scores.csv"))
-            print(f"{kind}: reused saved out-of-fold predictions", flush=True)
+            if verbose:
+                print(f"{kind}: reused saved out-of-fold predictions", flush=True)
         else:
             started = time.perf_counter()
             result = evaluate(_estimator(kind, transformer_options), babe["text"],
                               babe["label"], split="random", n_splits=n_splits,
-                              seeds=kind_seeds, verbose=kind == "transformer")
-            print(f"{kind}: {time.perf_counter() - started:.0f}s", flush=True)
+                              seeds=kind_seeds, verbose=verbose and kind == "transformer")
+            if verbose:
+                print(f"{kind}: {time.perf_counter() - started:.0f}s", flush=True)
             predictions[kind], scores = result.predictions, result.scores
-            predictions[kind].to_csv(stem.with_suffix(".csv"), index=False)
-            scores.to_csv(stem.with_name(stem.name + "_scores.csv"), index=False)
-            stem.with_suffix(".json").write_text(json.dumps(settings))
-        if kind in kinds:
-            all_scores.append(scores.assign(kind=kind))
+            if stem is not None:
+                predictions[kind].to_csv(stem.with_suffix(".csv"), index=False)
+                scores.to_csv(stem.with_name(stem.name + "_scores.csv"), index=False)
+                stem.with_suffix(".json").write_text(json.dumps(settings))
+        kind_scores[kind] = scores.assign(kind=kind)
+    all_scores = [s for k, s in kind_scores.items() if k in kinds]
     if "ensemble" in kinds:
         common = sorted(set.intersection(*(set(predictions[m]["seed"])
                                            for m in ENSEMBLE_MEMBERS)))
         pred = _ensemble(predictions, ENSEMBLE_MEMBERS, common)
         scores = _scores_from_predictions(pred, classes)
-        member_scores = pd.concat([s for s in all_scores
-                                   if s["kind"].iloc[0] in ENSEMBLE_MEMBERS])
+        # Members evaluated only for the ensemble count too: it fits all of them.
+        member_scores = pd.concat([s for k, s in kind_scores.items() if k in ENSEMBLE_MEMBERS])
         fit = member_scores[(member_scores["metric"] == "fit_seconds")
                             & member_scores["seed"].isin(common)]
         fit = fit.groupby(["split", "seed", "fold"])["value"].sum().reset_index()
         fit = fit.assign(metric="fit_seconds", n_train=np.nan, n_test=np.nan)
         all_scores.append(pd.concat([scores, fit], ignore_index=True).assign(kind="ensemble"))
-    return babe, pd.concat(all_scores, ignore_index=True)
+    return pd.concat(all_scores, ignore_index=True)
 
 
 def summarise(scores):

@@ -30,6 +30,9 @@ Outputs (``experiments/out/validation/``): ``ideology_unseen_outlets.csv`` (summ
 split, metric, mean, 95% CI, n, mean fit seconds), ``ideology_unseen_outlets_scores.csv``
 (every fold), ``ideology_strip_report.csv`` (what the stripper removes when fitted on all
 articles: pattern, rule, outlet, count; for display only, not used in the evaluation).
+
+Figure 5 (``python -m experiments run ideology_classifiers``) reuses :func:`load_data` and
+:func:`evaluate_kinds`, so the figure and this script compute the same numbers.
 """
 
 from __future__ import annotations
@@ -97,6 +100,66 @@ def _scores_from_predictions(pred: pd.DataFrame, classes) -> pd.DataFrame:
                                        "n_test"])
 
 
+def evaluate_kinds(articles: pd.DataFrame, kinds, *, splits=("random", "outlet"),
+                   seeds=(0, 1, 2), n_splits: int = 5, verbose: bool = True
+                   ) -> pd.DataFrame:
+    """Cross-validate each kind on the same folds; return every fold's scores.
+
+    Parameters
+    ----------
+    articles : DataFrame
+        As :func:`load_data` returns (columns ``input``, ``label``, ``meta_source``,
+        ``date``), or a sample of it.
+    kinds : sequence of str
+        Of :data:`ALL_KINDS`. ``"ensemble"`` averages the out-of-fold probabilities of
+        :data:`ENSEMBLE_MEMBERS`, which are evaluated for it whether listed or not (only
+        those listed get rows).
+    splits : sequence of str, default ("random", "outlet")
+    seeds : sequence of int, default (0, 1, 2)
+    n_splits : int, default 5
+    verbose : bool, default True
+        Print one line per kind: its time and the rows no split used.
+
+    Returns
+    -------
+    DataFrame
+        Long: kind, split, seed, fold, metric, value, n_train, n_test, as
+        :attr:`framing.models.Evaluation.scores` with a ``kind`` column; the ensemble's
+        ``fit_seconds`` is the sum of its members'.
+    """
+    from framing.models import evaluate
+
+    unknown = set(kinds) - set(ALL_KINDS)
+    if unknown:
+        raise ValueError(f"unknown kinds {sorted(unknown)}; known: {', '.join(ALL_KINDS)}")
+    classes = np.unique(articles["label"])
+    needed = set(kinds) | (set(ENSEMBLE_MEMBERS) if "ensemble" in kinds else set())
+    order = [k for k in ALL_KINDS if k in needed and k != "ensemble"]
+    predictions, kind_scores = {}, {}
+    for kind in order:
+        started = time.perf_counter()
+        result = evaluate(_estimator(kind), articles["input"], articles["label"],
+                          groups=articles["meta_source"].to_numpy(),
+                          dates=articles["date"], split=list(splits), n_splits=n_splits,
+                          seeds=tuple(seeds))
+        if verbose:
+            print(f"{kind}: {time.perf_counter() - started:.0f}s; excluded "
+                  f"{result.excluded}", flush=True)
+        predictions[kind] = result.predictions
+        kind_scores[kind] = result.scores.assign(kind=kind)
+    all_scores = [kind_scores[k] for k in order if k in kinds]
+    if "ensemble" in kinds:
+        pred = _ensemble(predictions, ENSEMBLE_MEMBERS)
+        scores = _scores_from_predictions(pred, classes)
+        # Members evaluated only for the ensemble count too: it fits all of them.
+        fit = pd.concat([kind_scores[k] for k in order if k in ENSEMBLE_MEMBERS])
+        fit = fit[fit["metric"] == "fit_seconds"].groupby(["split", "seed", "fold"])["value"]
+        fit = fit.sum().reset_index().assign(metric="fit_seconds", n_train=np.nan,
+                                             n_test=np.nan)
+        all_scores.append(pd.concat([scores, fit], ignore_index=True).assign(kind="ensemble"))
+    return pd.concat(all_scores, ignore_index=True)
+
+
 def strip_report(articles: pd.DataFrame) -> pd.DataFrame:
     from framing.models import OutletSignatureStripper
 
@@ -128,7 +191,7 @@ def main(argv=None) -> pd.DataFrame:
                              "data home and write models/NAME/MODEL_CARD.md")
     args = parser.parse_args(argv)
     _environment()
-    from framing.models import evaluate, summarize_scores
+    from framing.models import summarize_scores
 
     kinds = [k for k in args.kinds.split(",") if k]
     splits = [s for s in args.splits.split(",") if s]
@@ -142,30 +205,8 @@ def main(argv=None) -> pd.DataFrame:
     report = strip_report(articles)
     report.to_csv(OUT / "ideology_strip_report.csv", index=False)
 
-    classes = np.unique(articles["label"])
-    needed = set(kinds) | (set(ENSEMBLE_MEMBERS) if "ensemble" in kinds else set())
-    order = [k for k in ALL_KINDS if k in needed and k != "ensemble"]
-    predictions, all_scores = {}, []
-    for kind in order:
-        started = time.perf_counter()
-        result = evaluate(_estimator(kind), articles["input"], articles["label"],
-                          groups=articles["meta_source"].to_numpy(),
-                          dates=articles["date"], split=splits, n_splits=args.n_splits,
-                          seeds=seeds)
-        print(f"{kind}: {time.perf_counter() - started:.0f}s; excluded {result.excluded}",
-              flush=True)
-        predictions[kind] = result.predictions
-        if kind in kinds:
-            all_scores.append(result.scores.assign(kind=kind))
-    if "ensemble" in kinds:
-        pred = _ensemble(predictions, ENSEMBLE_MEMBERS)
-        scores = _scores_from_predictions(pred, classes)
-        fit = pd.concat([s for s in all_scores if s["kind"].iloc[0] in ENSEMBLE_MEMBERS])
-        fit = fit[fit["metric"] == "fit_seconds"].groupby(["split", "seed", "fold"])["value"]
-        fit = fit.sum().reset_index().assign(metric="fit_seconds", n_train=np.nan,
-                                             n_test=np.nan)
-        all_scores.append(pd.concat([scores, fit], ignore_index=True).assign(kind="ensemble"))
-    scores = pd.concat(all_scores, ignore_index=True)
+    scores = evaluate_kinds(articles, kinds, splits=splits, seeds=seeds,
+                            n_splits=args.n_splits)
     scores.attrs["by"] = ["kind"]
     summary = summarize_scores(scores)
     seconds = (scores[scores["metric"] == "fit_seconds"].groupby(["kind", "split"])["value"]
