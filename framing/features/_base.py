@@ -124,18 +124,56 @@ class BaseScorer(TransformerMixin, BaseEstimator):
             raise AssertionError(f"{type(self).__name__}._explain_text lacks {missing}")
         return spans.reset_index(drop=True)
 
-    def highlight(self, text: str, *, title: str | None = None):
+    def highlight(self, text: str, *, title: str | None = None,
+                  categories: Sequence[str] | None = None):
         """HTML rendering of :meth:`explain`, with a legend; displays inline in Jupyter.
+
+        Parameters
+        ----------
+        text : str
+        title : str, optional
+            Heading of the rendering (default: the scorer's class name).
+        categories : sequence of str, optional
+            Mark only spans of these categories (a long article can carry hundreds of
+            spans). An unknown category raises ``ValueError`` listing the known ones.
 
         Returns
         -------
         framing.features.Highlight
             Has ``.html`` (a self-contained HTML fragment: no scripts, no network) and
             ``_repr_html_``.
+
+        Examples
+        --------
+        >>> from framing.features import TermChoiceScorer
+        >>> scorer = TermChoiceScorer().fit()
+        >>> text = "Illegal aliens, or undocumented immigrants?"
+        >>> h = scorer.highlight(text, categories=["pro_immigrant_label"])
+        >>> h.spans["text"].tolist()
+        ['undocumented']
         """
         from ._highlight import Highlight
 
-        return Highlight(text, self.explain(text), title=title or type(self).__name__)
+        spans = self.explain(text)
+        if categories is not None:
+            wanted = [categories] if isinstance(categories, str) else list(categories)
+            known = set(self._span_categories())
+            unknown = sorted(set(wanted) - known)
+            if unknown:
+                raise ValueError(f"unknown categories {unknown} for {type(self).__name__}; "
+                                 f"known: {sorted(known)}")
+            spans = spans[spans["category"].isin(wanted)].reset_index(drop=True)
+        return Highlight(text, spans, title=title or type(self).__name__)
+
+    def _span_categories(self) -> Sequence[str]:
+        """Every category :meth:`explain` can report (to check ``highlight(categories=)``).
+
+        Why not the categories of this text's spans: a category absent from one text is
+        still a valid filter. The default is the fitted matcher's; scorers without one
+        override it.
+        """
+        # Matcher categories read "<lexicon>.<category>"; explain reports the category.
+        return [category.split(".", 1)[-1] for category in self.matcher_.categories_]
 
     # -- for subclasses --------------------------------------------------------------------
     def _fit_resources(self) -> Sequence[str]:

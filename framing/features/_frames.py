@@ -367,6 +367,9 @@ class FrameScorer(BaseScorer):
         return pd.DataFrame(out, index=index, dtype=object)
 
     # -- explanations ----------------------------------------------------------------------
+    def _span_categories(self):
+        return [f"{typology}.{key}" for typology, keys in self.frames_.items() for key in keys]
+
     def _explain_text(self, text: str) -> pd.DataFrame:
         parts = []
         if self._uses("lexicon"):

@@ -245,6 +245,9 @@ class LoadedLanguageScorer(LexiconScorer):
         index = INDEX_INTERCEPT + (rates * self._index_weights).sum(axis=1)
         return np.column_stack([rates, index])
 
+    def _span_categories(self):
+        return list(dict.fromkeys(self._category_feature.values()))
+
     def _explain_text(self, text):
         spans = self.matcher_.spans(text)
         # Matcher categories read "<lexicon>.<category>"; show the feature name instead.

@@ -213,6 +213,9 @@ class SentimentScorer(BaseScorer):
         return pd.DataFrame(rows, columns=["start", "end", "text", "compound", "positive",
                                            "negative", "neutral"])
 
+    def _span_categories(self):
+        return ["positive", "negative"]
+
     def _explain_text(self, text):
         rows = []
         emojis = self.analyzer_.emojis

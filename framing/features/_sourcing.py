@@ -342,6 +342,9 @@ class SourcingScorer(BaseScorer):
     def _transform_texts(self, texts):
         return self._transform_in_batches(texts, BATCH_SIZE)
 
+    def _span_categories(self):
+        return [*super()._span_categories(), "quote", "short_quote"]
+
     def _explain_text(self, text: str) -> pd.DataFrame:
         s = self._source([text])
         categories = self.matcher_.categories_
