@@ -116,6 +116,16 @@ def test_csv_and_parquet_in_chunks_equal_loading_whole(tmp_path):
     _check_same_as_loading(tmp_path, parquet_path, chunk_size=6)
 
 
+def test_malformed_record_before_the_header_is_rejected_in_its_own_chunk(tmp_path):
+    """A bad record ahead of the header fills a chunk of 1 before any header is known."""
+    frame = pd.DataFrame(_rows(5))
+    csv_path = tmp_path / "c.csv"
+    csv_path.write_text('"junk"after the quote,x\n' + frame.to_csv(index=False),
+                        encoding="utf-8")
+    summary, scores = _check_same_as_loading(tmp_path, csv_path, chunk_size=1)
+    assert (summary["rows_rejected"], len(scores)) == (1, 5)
+
+
 def test_duplicate_ids_across_chunks_are_rejected_with_the_first_line(tmp_path):
     source = _write_jsonl(tmp_path / "c.jsonl", _rows(30, duplicate_of={25: 2, 26: 26}))
     out = tmp_path / "s.parquet"

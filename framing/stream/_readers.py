@@ -178,7 +178,8 @@ def _csv_chunks(path: Path, source: str, encoding: str, delimiter: str, chunk_si
         else:
             rejected.append(_reject(source, start, value))
         if len(rows) + len(rejected) >= chunk_size:
-            yield rows, numbers, rejected, end, header
+            # header is None while bad records come before the first well-formed one.
+            yield rows, numbers, rejected, end, header or []
             rows, numbers, rejected = [], [], []
     # The last chunk ends at the file's last line, trailing blank lines included, so that a
     # resumed run that skips to it finds nothing left.
