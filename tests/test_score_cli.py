@@ -275,6 +275,37 @@ def test_memory_stays_flat_as_the_corpus_grows(tmp_path):
     assert peaks[40_000] < 1024, peaks
 
 
+def test_parquet_chunks_do_not_hold_the_row_groups_already_read(tmp_path):
+    """Arrow memory after the last chunk is that of one row group, not of the file read.
+
+    The layout is benchmarks/memory.py's (distinct texts repeated, dictionary-encoded,
+    zstd, row groups of 10,000), under which arrow's pre-buffering kept every row group.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from framing.stream._readers import _parquet_chunks
+
+    rng = np.random.default_rng(0)
+    letters = np.frombuffer(b"abcdefghijklmnopqrstuvwxyz ", dtype="S1")
+    texts = np.array([rng.choice(letters, 5_000).tobytes().decode() for _ in range(2_000)],
+                     dtype=object)
+    path = tmp_path / "c.parquet"
+    schema = pa.schema([("article_id", pa.string()), ("text", pa.string())])
+    with pq.ParquetWriter(path, schema, compression="zstd",
+                          dictionary_pagesize_limit=64 << 20) as writer:
+        for group in range(12):
+            rows = np.arange(group * 10_000, (group + 1) * 10_000)
+            writer.write_table(pa.table({"article_id": [f"r{i}" for i in rows],
+                                         "text": texts[rows % len(texts)]}))
+    allocated = []
+    for frame, _, _ in _parquet_chunks(path, str(path), chunk_size=2_000, skip=0):
+        allocated.append(pa.total_allocated_bytes())
+        del frame
+    assert len(allocated) == 60
+    assert allocated[-1] - allocated[1] < 8 * 2**20, [a >> 20 for a in allocated]
+
+
 def test_rejected_file_keeps_one_record_per_line_with_unicode_line_breaks(tmp_path):
     """Regression: reasons quoting U+0085 or U+2028 split records for line readers."""
     rows = [{"article_id": "a\x85b", "outlet": "\u2028", "text": "t"},

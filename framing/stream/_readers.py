@@ -194,7 +194,9 @@ def _parquet_chunks(path: Path, source: str, chunk_size: int, skip: int
     import pyarrow.parquet as pq
 
     try:
-        handle = pq.ParquetFile(path)
+        # pre_buffer caches every column chunk read until the file is closed, so memory
+        # would grow with the rows read; without it, only the current row group is held.
+        handle = pq.ParquetFile(path, pre_buffer=False)
         schema = handle.schema_arrow
         batches = handle.iter_batches(batch_size=chunk_size)
         done = 0
