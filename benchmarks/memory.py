@@ -7,11 +7,16 @@ Usage (from the repository root)::
 
 Builds a parquet file of ``--rows`` articles by repeating the 2,027 AllSides texts (each
 row its own ``article_id``; written in row groups of 10,000 with the texts dictionary-
-encoded, so the file stays small on disk), then runs ``python -m framing score`` on it in a
-subprocess and samples that process's resident memory (RSS, with psutil) every 0.2 s. The
-peak RSS, the wall time, the articles per second, and the RSS sampled at each tenth of the
-run (to show it is flat, not growing with the rows read) go to
-``benchmarks/out/memory.csv``; the RSS series to ``benchmarks/out/memory_rss.csv``.
+encoded, so the file stays small on disk), then runs ``framing score`` (``framing.cli.main``,
+what ``python -m framing score`` runs) on it in a subprocess. The peak is that process's own
+high-water mark, ``VmHWM`` from ``/proc/self/status``, read by the process itself after
+scoring (``resource.getrusage(...).ru_maxrss`` would not do: on Linux it carries the parent's
+peak across exec). The parent also samples the child's resident memory (RSS, with psutil)
+every 0.2 s: the sampled maximum is reported beside VmHWM, and the RSS sampled at each tenth
+of the run shows whether it is flat or grows with the rows read. The peaks, the wall time and
+the articles per second go to ``benchmarks/out/memory.csv``; the RSS series to
+``benchmarks/out/memory_rss_<rows>_<scorers>.csv``. Off Linux (no ``/proc``), VmHWM is empty
+and the sampled maximum stands in for it.
 
 The corpus is repeated texts, so it says nothing about vocabulary growth; scoring holds no
 state across articles beyond the ids seen (28 bytes each, for duplicate detection), which
@@ -68,11 +73,30 @@ def build_corpus(path: Path, rows: int) -> Path:
     return path
 
 
+# Runs ``framing score`` as ``python -m framing`` would, then prints the process's own peak
+# resident memory (VmHWM, reset at exec, unlike ru_maxrss) on a marked last line.
+_CHILD = """
+import sys
+from framing.cli import main
+status = main(sys.argv[1:])
+try:
+    with open("/proc/self/status") as handle:
+        peak_kb = next(int(line.split()[1]) for line in handle if line.startswith("VmHWM"))
+except (OSError, StopIteration):
+    peak_kb = -1
+print(f"VmHWM_kB {peak_kb}", flush=True)
+raise SystemExit(status)
+"""
+
+
 def measure(corpus: Path, out: Path, scorers: str, chunk_size: int, interval: float = 0.2):
-    """Run ``framing score`` on ``corpus``; return (peak RSS bytes, wall seconds, samples)."""
+    """Run ``framing score`` on ``corpus``.
+
+    Returns (VmHWM bytes or None, sampled peak RSS bytes, wall seconds, samples, stdout).
+    """
     import psutil
 
-    command = [sys.executable, "-m", "framing", "score", str(corpus), "--out", str(out),
+    command = [sys.executable, "-c", _CHILD, "score", str(corpus), "--out", str(out),
                "--scorers", scorers, "--chunk-size", str(chunk_size), "--no-progress",
                "--overwrite"]
     started = time.perf_counter()
@@ -92,7 +116,10 @@ def measure(corpus: Path, out: Path, scorers: str, chunk_size: int, interval: fl
     wall = time.perf_counter() - started
     if process.returncode:
         raise RuntimeError(f"framing score failed ({process.returncode}): {stderr[-2000:]}")
-    return peak, wall, samples, stdout
+    lines = stdout.strip().splitlines()
+    hwm_kb = int(lines[-1].split()[1]) if lines and lines[-1].startswith("VmHWM_kB") else -1
+    stdout = "\n".join(line for line in lines if not line.startswith("VmHWM_kB"))
+    return (hwm_kb * 1024 if hwm_kb > 0 else None), peak, wall, samples, stdout
 
 
 def main(argv=None) -> int:
@@ -111,8 +138,9 @@ def main(argv=None) -> int:
         corpus = build_corpus(folder / "corpus.parquet", args.rows)
         print(f"built {args.rows:,} articles in {time.perf_counter() - began:.0f} s "
               f"({corpus.stat().st_size / 2**20:.0f} MiB on disk)", flush=True)
-        peak, wall, samples, stdout = measure(corpus, folder / "scores.parquet",
-                                              args.scorers, args.chunk_size)
+        hwm, sampled, wall, samples, stdout = measure(corpus, folder / "scores.parquet",
+                                                      args.scorers, args.chunk_size)
+        peak = hwm if hwm is not None else sampled
         scored = pd.read_parquet(folder / "scores.parquet", columns=["outlet"])
         assert len(scored) == args.rows, (len(scored), args.rows)
     print(stdout.strip())
@@ -120,12 +148,16 @@ def main(argv=None) -> int:
     deciles = [rss["rss_bytes"].iloc[: max(1, int(len(rss) * q))].max() / 2**20
                for q in np.linspace(0.1, 1.0, 10)]
     row = {"rows": args.rows, "scorers": args.scorers, "chunk_size": args.chunk_size,
-           "peak_rss_mib": peak / 2**20, "wall_seconds": wall,
+           "peak_rss_mib": peak / 2**20,
+           "vmhwm_mib": hwm / 2**20 if hwm is not None else float("nan"),
+           "sampled_peak_rss_mib": sampled / 2**20, "wall_seconds": wall,
            "articles_per_second": args.rows / wall,
            "peak_rss_by_tenth_mib": " ".join(f"{d:.0f}" for d in deciles),
            "python": platform.python_version(), "cpus": os.cpu_count()}
-    print(f"{args.rows:,} articles, scorers {args.scorers}: peak RSS {peak / 2**20:.0f} MiB, "
-          f"{wall:.0f} s, {args.rows / wall:.0f} articles/s")
+    source = "VmHWM" if hwm is not None else "sampled every 0.2 s"
+    print(f"{args.rows:,} articles, scorers {args.scorers}: peak RSS {peak / 2**20:.0f} MiB "
+          f"({source}; sampled maximum {sampled / 2**20:.0f} MiB), {wall:.0f} s, "
+          f"{args.rows / wall:.0f} articles/s")
     print(f"peak RSS after each tenth of the run (MiB): {row['peak_rss_by_tenth_mib']}")
     args.out.mkdir(parents=True, exist_ok=True)
     table = pd.DataFrame([row])
