@@ -47,17 +47,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._cv import ensemble_predictions, scores_from_predictions, summarise, use_local_mirror
+
 OUT = Path("experiments/out/validation")
 ALL_KINDS = ("tfidf", "features", "embeddings", "transformer", "ensemble")
 ENSEMBLE_MEMBERS = ("transformer", "tfidf", "features")
-
-
-def _environment():
-    mirror = Path(__file__).resolve().parents[3] / "shared" / "data" / "mirror"
-    if "FRAMING_MIRROR" not in os.environ and mirror.is_dir():
-        os.environ["FRAMING_MIRROR"] = str(mirror)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
 def load_data() -> pd.DataFrame:
@@ -75,28 +69,6 @@ def _estimator(kind, options):
     if kind == "transformer":
         return make_bias_classifier("transformer", **options)
     return make_bias_classifier(kind)
-
-
-def _ensemble(predictions, members, seeds):
-    keys = ["split", "seed", "fold", "position", "y_true"]
-    frames = [predictions[m][predictions[m]["seed"].isin(seeds)].set_index(keys)
-              .filter(like="proba[") for m in members]
-    mean = sum(frames) / len(frames)
-    classes = np.asarray([c[len("proba["):-1] for c in mean.columns])
-    out = mean.reset_index()
-    out["y_pred"] = classes[mean.to_numpy().argmax(axis=1)]
-    return out
-
-
-def _scores_from_predictions(pred, classes):
-    from framing.models._evaluate import fold_metrics
-
-    rows = []
-    for (split, seed, fold), g in pred.groupby(["split", "seed", "fold"], sort=True):
-        values = fold_metrics(g["y_true"].to_numpy(), g["y_pred"].to_numpy(), classes)
-        rows += [(split, seed, fold, k, float(v), np.nan, len(g)) for k, v in values.items()]
-    return pd.DataFrame(rows, columns=["split", "seed", "fold", "metric", "value", "n_train",
-                                       "n_test"])
 
 
 def run(kinds, seeds, transformer_seeds, transformer_options, n_splits, reuse):
@@ -181,8 +153,8 @@ def evaluate_kinds(babe, kinds, *, seeds=(0, 1, 2), n_splits=5, transformer_seed
     if "ensemble" in kinds:
         common = sorted(set.intersection(*(set(predictions[m]["seed"])
                                            for m in ENSEMBLE_MEMBERS)))
-        pred = _ensemble(predictions, ENSEMBLE_MEMBERS, common)
-        scores = _scores_from_predictions(pred, classes)
+        pred = ensemble_predictions(predictions, ENSEMBLE_MEMBERS, common)
+        scores = scores_from_predictions(pred, classes)
         # Members evaluated only for the ensemble count too: it fits all of them.
         member_scores = pd.concat([s for k, s in kind_scores.items() if k in ENSEMBLE_MEMBERS])
         fit = member_scores[(member_scores["metric"] == "fit_seconds")
@@ -191,17 +163,6 @@ def evaluate_kinds(babe, kinds, *, seeds=(0, 1, 2), n_splits=5, transformer_seed
         fit = fit.assign(metric="fit_seconds", n_train=np.nan, n_test=np.nan)
         all_scores.append(pd.concat([scores, fit], ignore_index=True).assign(kind="ensemble"))
     return pd.concat(all_scores, ignore_index=True)
-
-
-def summarise(scores):
-    from framing.models import summarize_scores
-
-    scores = scores.copy()
-    scores.attrs["by"] = ["kind"]
-    summary = summarize_scores(scores)
-    seconds = (scores[scores["metric"] == "fit_seconds"].groupby(["kind", "split"])["value"]
-               .mean().rename("fit_seconds_mean"))
-    return summary.merge(seconds.reset_index(), on=["kind", "split"], how="left")
 
 
 def save_default(name, babe, summary, command):
@@ -259,7 +220,7 @@ def main(argv=None):
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--save-model", default=None)
     args = parser.parse_args(argv)
-    _environment()
+    use_local_mirror()
     OUT.mkdir(parents=True, exist_ok=True)
     kinds = [k for k in args.kinds.split(",") if k]
     seeds = tuple(int(s) for s in args.seeds.split(","))

@@ -46,17 +46,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._cv import ensemble_predictions, scores_from_predictions, summarise, use_local_mirror
+
 OUT = Path("experiments/out/validation")
 ALL_KINDS = ("tfidf", "tfidf-nostrip", "features", "embeddings", "ensemble")
 ENSEMBLE_MEMBERS = ("tfidf", "embeddings", "features")
-
-
-def _environment():
-    mirror = Path(__file__).resolve().parents[3] / "shared" / "data" / "mirror"
-    if "FRAMING_MIRROR" not in os.environ and mirror.is_dir():
-        os.environ["FRAMING_MIRROR"] = str(mirror)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
 def load_data() -> pd.DataFrame:
@@ -76,28 +70,6 @@ def _estimator(kind: str):
     if kind == "tfidf-nostrip":
         return make_ideology_classifier("tfidf", strip=False)
     return make_ideology_classifier(kind)
-
-
-def _ensemble(predictions: dict[str, pd.DataFrame], members) -> pd.DataFrame:
-    """Mean of the members' out-of-fold probabilities, row-aligned on split/seed/position."""
-    keys = ["split", "seed", "fold", "position", "y_true"]
-    frames = [predictions[m].set_index(keys).filter(like="proba[") for m in members]
-    mean = sum(frames) / len(frames)
-    classes = np.asarray([c[len("proba["):-1] for c in mean.columns])
-    out = mean.reset_index()
-    out["y_pred"] = classes[mean.to_numpy().argmax(axis=1)]
-    return out
-
-
-def _scores_from_predictions(pred: pd.DataFrame, classes) -> pd.DataFrame:
-    from framing.models._evaluate import fold_metrics
-
-    rows = []
-    for (split, seed, fold), g in pred.groupby(["split", "seed", "fold"], sort=True):
-        values = fold_metrics(g["y_true"].to_numpy(), g["y_pred"].to_numpy(), classes)
-        rows += [(split, seed, fold, k, float(v), np.nan, len(g)) for k, v in values.items()]
-    return pd.DataFrame(rows, columns=["split", "seed", "fold", "metric", "value", "n_train",
-                                       "n_test"])
 
 
 def evaluate_kinds(articles: pd.DataFrame, kinds, *, splits=("random", "outlet"),
@@ -149,8 +121,8 @@ def evaluate_kinds(articles: pd.DataFrame, kinds, *, splits=("random", "outlet")
         kind_scores[kind] = result.scores.assign(kind=kind)
     all_scores = [kind_scores[k] for k in order if k in kinds]
     if "ensemble" in kinds:
-        pred = _ensemble(predictions, ENSEMBLE_MEMBERS)
-        scores = _scores_from_predictions(pred, classes)
+        pred = ensemble_predictions(predictions, ENSEMBLE_MEMBERS)
+        scores = scores_from_predictions(pred, classes)
         # Members evaluated only for the ensemble count too: it fits all of them.
         fit = pd.concat([kind_scores[k] for k in order if k in ENSEMBLE_MEMBERS])
         fit = fit[fit["metric"] == "fit_seconds"].groupby(["split", "seed", "fold"])["value"]
@@ -190,8 +162,7 @@ def main(argv=None) -> pd.DataFrame:
                         help="fit the default kind on all articles, save it (skops) in the "
                              "data home and write models/NAME/MODEL_CARD.md")
     args = parser.parse_args(argv)
-    _environment()
-    from framing.models import summarize_scores
+    use_local_mirror()
 
     kinds = [k for k in args.kinds.split(",") if k]
     splits = [s for s in args.splits.split(",") if s]
@@ -207,11 +178,7 @@ def main(argv=None) -> pd.DataFrame:
 
     scores = evaluate_kinds(articles, kinds, splits=splits, seeds=seeds,
                             n_splits=args.n_splits)
-    scores.attrs["by"] = ["kind"]
-    summary = summarize_scores(scores)
-    seconds = (scores[scores["metric"] == "fit_seconds"].groupby(["kind", "split"])["value"]
-               .mean().rename("fit_seconds_mean"))
-    summary = summary.merge(seconds.reset_index(), on=["kind", "split"], how="left")
+    summary = summarise(scores)
     scores.to_csv(OUT / "ideology_unseen_outlets_scores.csv", index=False)
     summary.to_csv(OUT / "ideology_unseen_outlets.csv", index=False)
     table = summary[summary["metric"] == "f1_macro"][
