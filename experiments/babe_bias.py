@@ -12,7 +12,7 @@ dropped) and the evaluation
 cache, so the run writes only into its own folder) are the validation script's, so the two
 give the same numbers. Smoke runs use a label-stratified sample of ``n_sentences``.
 
-The fine-tuned transformer (the default kind) is not in the config: it takes about 10-20
+The fine-tuned transformer (the default kind) is not in the config: it takes 10-45
 minutes per fold on a 2-core CPU. ``python -m experiments.validation.babe_classifier``
 evaluates it.
 
@@ -127,7 +127,7 @@ def _draw(ctx: Context, table: pd.DataFrame, labels: pd.Series) -> None:
                      "own lexicon and loaded_index (fitted on BABE's labels). "
                      f"{CI_NOTE} Published values are as reported, on "
                      "their authors' splits, not our folds. The fine-tuned transformer "
-                     "(framing's default kind) is left out: 10-20 minutes per fold on a "
+                     "(framing's default kind) is left out: 10-45 minutes per fold on a "
                      "CPU, too slow for a run of every figure "
                      "(python -m experiments.validation.babe_classifier evaluates it). "
                      f"Sources: {config['anchor_sources']}")
