@@ -26,9 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._context import Context
-from ._style import OKABE_ITO, caption, figure, style
-from .ideology_classifiers import (
+from ._classifier_figures import (
     CI_NOTE,
     SPLITS,
     draw_scores,
@@ -41,6 +39,8 @@ from .ideology_classifiers import (
     seed_text,
     stratified_sample,
 )
+from ._context import Context
+from ._style import OKABE_ITO, caption, figure, style
 
 KIND_NAMES = {"tfidf": "TF-IDF + LR", "features": "framing features + LR",
               "embeddings": "MiniLM embeddings + LR", "transformer": "fine-tuned MiniLM",
