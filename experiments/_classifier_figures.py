@@ -84,6 +84,18 @@ def save_fit_seconds(ctx: Context, scores: pd.DataFrame) -> None:
                                             encoding="utf-8")
 
 
+def write_score_tables(ctx: Context, scores: pd.DataFrame, name: str):
+    """Record ``NAME.csv`` (summary) and ``NAME_folds.csv``; write ``fit_seconds.json``.
+
+    Returns the summary table and the path of its CSV (the figure is drawn from the file).
+    """
+    table = score_table(scores)
+    path = ctx.table(table, name)
+    ctx.table(fold_table(scores), f"{name}_folds")
+    save_fit_seconds(ctx, scores)
+    return table, path
+
+
 def report_scores(ctx: Context, table: pd.DataFrame, metric: str = "f1_macro") -> None:
     """Report ``metric`` per kind and split as "mean [ci_low, ci_high]"."""
     for row in table[table["metric"] == metric].itertuples():

@@ -30,14 +30,12 @@ from ._classifier_figures import (
     CI_NOTE,
     SPLITS,
     draw_scores,
-    fold_table,
     legend_below,
     record_encoder,
     report_scores,
-    save_fit_seconds,
-    score_table,
     seed_text,
     stratified_sample,
+    write_score_tables,
 )
 from ._context import Context
 from ._style import OKABE_ITO, caption, figure, style
@@ -60,10 +58,7 @@ def run(ctx: Context) -> None:
     record_encoder(ctx, kinds)
     scores = evaluate_kinds(babe, kinds, seeds=config["seeds"], n_splits=config["n_splits"],
                             verbose=not ctx.smoke)
-    table = score_table(scores)
-    path = ctx.table(table, "babe_bias")
-    ctx.table(fold_table(scores), "babe_bias_folds")
-    save_fit_seconds(ctx, scores)
+    table, path = write_score_tables(ctx, scores, "babe_bias")
     _draw(ctx, pd.read_csv(path), babe["label"].value_counts().sort_index())
     report_scores(ctx, table)
     ctx.report(sentences=len(babe))

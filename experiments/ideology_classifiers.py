@@ -36,14 +36,12 @@ from ._classifier_figures import (
     CI_NOTE,
     SPLITS,
     draw_scores,
-    fold_table,
     legend_below,
     record_encoder,
     report_scores,
-    save_fit_seconds,
-    score_table,
     seed_text,
     stratified_sample,
+    write_score_tables,
 )
 from ._context import Context
 from ._data import ALLSIDES_CAPTION
@@ -71,10 +69,7 @@ def run(ctx: Context) -> None:
     # Per-kind progress lines only in full runs: they take many minutes.
     scores = evaluate_kinds(articles, kinds, splits=config["splits"], seeds=config["seeds"],
                             n_splits=config["n_splits"], verbose=not ctx.smoke)
-    table = score_table(scores)
-    path = ctx.table(table, "ideology_classifiers")
-    ctx.table(fold_table(scores), "ideology_classifiers_folds")
-    save_fit_seconds(ctx, scores)
+    table, path = write_score_tables(ctx, scores, "ideology_classifiers")
     _draw(ctx, pd.read_csv(path), n_articles=len(articles),
           n_outlets=articles["meta_source"].nunique())
     report_scores(ctx, table)
