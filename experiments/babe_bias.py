@@ -12,9 +12,9 @@ dropped) and the evaluation
 cache, so the run writes only into its own folder) are the validation script's, so the two
 give the same numbers. Smoke runs use a label-stratified sample of ``n_sentences``.
 
-The fine-tuned transformer (the default kind) is not in the config: it takes 10-45
-minutes per fold on a 2-core CPU. ``python -m experiments.validation.babe_classifier``
-evaluates it.
+The fine-tuned transformer (the default kind) is not in the config: it takes about 7
+minutes per fold on an idle 2-core CPU, and several times longer under load.
+``python -m experiments.validation.babe_classifier`` evaluates it.
 
 Outputs: ``babe_bias.csv`` (kind, split, metric, mean, sd, ci_low, ci_high, n),
 ``babe_bias_folds.csv`` (every fold's value) and the figure, drawn from the first table
@@ -122,8 +122,8 @@ def _draw(ctx: Context, table: pd.DataFrame, labels: pd.Series) -> None:
                      "own lexicon and loaded_index (fitted on BABE's labels). "
                      f"{CI_NOTE} Published values are as reported, on "
                      "their authors' splits, not our folds. The fine-tuned transformer "
-                     "(framing's default kind) is left out: 10-45 minutes per fold on a "
-                     "CPU, too slow for a run of every figure "
+                     "(framing's default kind) is left out: 7 minutes or more per fold on "
+                     "a 2-core CPU, too slow for a run of every figure "
                      "(python -m experiments.validation.babe_classifier evaluates it). "
                      f"Sources: {config['anchor_sources']}")
         ctx.save_figure(fig, "babe_bias")

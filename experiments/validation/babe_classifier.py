@@ -7,7 +7,7 @@ Run from the repository root::
 
 Options: ``--kinds tfidf,features,embeddings,transformer,ensemble`` (default all),
 ``--seeds 0,1,2`` (the cheap kinds), ``--transformer-seeds 0`` (fine-tuning is the
-expensive part: 10 to 45 minutes per fold on this project's shared 2-core CPU, by load),
+expensive part: 7 minutes per fold on this project's idle 2-core CPU, more under load),
 ``--transformer-model minilm`` (or a local folder, e.g. all-mpnet-base-v2),
 ``--reuse`` (reuse saved out-of-fold predictions of a kind run with the same settings),
 ``--save-model NAME`` (then fit the default kind on all of SG2, save the weights in the
