@@ -37,6 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import __version__
+from .._progress import progress_bar
 from ..schema import validate_articles
 from .recipes import Recipe, load_recipe
 
@@ -315,10 +316,8 @@ def collect_corpus(recipe: str | os.PathLike | Recipe, out: str | os.PathLike, *
         batches += _rss_batches(recipe, tally, source_options.get("rss", {}),
                                 explicit=bool(sources))
 
-    from tqdm.auto import tqdm
-
-    with tqdm(total=len(batches), desc=f"collect {recipe.name}", unit="batch",
-              disable=not progress) as bar:
+    with progress_bar(total=len(batches), desc=f"collect {recipe.name}", unit="batch",
+                      enabled=progress) as bar:
         try:
             broken: set[str] = set()
             for source, label, search, done in batches:

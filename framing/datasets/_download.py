@@ -17,13 +17,16 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sys
 import time
+import warnings
 from collections.abc import Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from .. import __version__
 from .._config import UPSTREAM_BASE, get_data_home, get_mirror, is_offline
+from .._progress import progress_bar
 from ._registry import RemoteFile
 
 __all__ = ["ChecksumError", "DownloadError", "fetch_files", "raw_cache_dir"]
@@ -52,10 +55,25 @@ def raw_cache_dir(data_home=None) -> Path:
     return get_data_home(data_home) / "raw"
 
 
-def _sha256(path: str | os.PathLike) -> str:
-    import pooch
+def _import_pooch():
+    """Import pooch without tqdm's notebook notice.
 
-    return pooch.file_hash(str(path), alg="sha256")
+    pooch imports ``tqdm.auto`` for its own progress bars, which framing never asks for;
+    in a Jupyter kernel without ipywidgets that import warns "IProgress not found" even
+    when no bar is shown. A bar that framing does show still gets a text bar.
+    :func:`fetch_files` calls it before any download thread starts: ``catch_warnings``
+    is not thread-safe, and once pooch is imported the threads only look it up.
+    """
+    if "pooch" in sys.modules:
+        return sys.modules["pooch"]
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        import pooch
+    return pooch
+
+
+def _sha256(path: str | os.PathLike) -> str:
+    return _import_pooch().file_hash(str(path), alg="sha256")
 
 
 def _is_cached(entry: RemoteFile, target: Path) -> bool:
@@ -186,6 +204,7 @@ def fetch_files(
     """
     retries = RETRIES if retries is None else retries
     backoff = BACKOFF if backoff is None else backoff
+    _import_pooch()
     root = raw_cache_dir(data_home)
     targets = [root / f.relpath for f in files]
     todo = [(f, t) for f, t in zip(files, targets, strict=True) if not _is_cached(f, t)]
@@ -200,10 +219,8 @@ def fetch_files(
                 "folder (or an http:// base) laid out as OWNER/REPO/COMMIT/PATH."
             )
         base = UPSTREAM_BASE
-    from tqdm.auto import tqdm
-
-    bar = tqdm(total=len(todo), desc=desc or "downloading", unit="file",
-               disable=not progress or len(todo) < 2, leave=False)
+    bar = progress_bar(total=len(todo), desc=desc or "downloading", unit="file",
+                       enabled=progress and len(todo) >= 2, leave=False)
     executor = ThreadPoolExecutor(max_workers=max(1, min(n_jobs, len(todo))))
     futures = [executor.submit(_download_one, f, t, base, retries=retries, backoff=backoff)
                for f, t in todo]
