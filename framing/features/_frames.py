@@ -139,6 +139,12 @@ class FrameScorer(BaseScorer):
     model, revision, batch_size, max_length
         The sentence encoder (see :class:`framing.features._embeddings.SentenceEncoder`);
         default: the packaged all-MiniLM-L6-v2.
+    exclude : sequence of str, default ()
+        Seed terms (case-insensitive) to leave out of every typology's lexicon, for words
+        that name something else in the corpus at hand: in immigration news ``dream``
+        (a human-interest seed) is mostly the DREAM Act, and ``fair`` (fairness and
+        equality) also matches FAIR, the Federation for American Immigration Reform.
+        What was dropped is listed in ``excluded_terms_``. Lexicon method only.
 
     Attributes
     ----------
@@ -146,6 +152,8 @@ class FrameScorer(BaseScorer):
         The frame keys of each typology, in feature order.
     matcher_ : LexiconMatcher
         One matcher over the seed lexicons of all typologies (lexicon method).
+    excluded_terms_ : pandas.DataFrame
+        Seed entries left out by ``exclude``: lexicon, term, category (lexicon method).
     prototypes_ : dict of str to ndarray
         Unit-length prototype embedding per frame, shape (n_frames, 384) (embedding method).
 
@@ -171,7 +179,7 @@ class FrameScorer(BaseScorer):
     def __init__(self, typologies=("policy", "generic", "immigration"), method: str = "lexicon",
                  *, similarity_threshold: float = 0.35, details: bool = False, top_k: int = 3,
                  model=None, revision: str | None = None, batch_size: int = 64,
-                 max_length: int = 128):
+                 max_length: int = 128, exclude=()):
         self.typologies = typologies
         self.method = method
         self.similarity_threshold = similarity_threshold
@@ -181,6 +189,7 @@ class FrameScorer(BaseScorer):
         self.revision = revision
         self.batch_size = batch_size
         self.max_length = max_length
+        self.exclude = exclude
 
     # -- fitting ---------------------------------------------------------------------------
     def _typologies(self) -> tuple[str, ...]:
@@ -202,7 +211,12 @@ class FrameScorer(BaseScorer):
         typologies = self._typologies()
         self.frames_ = {t: tuple(f["key"] for f in _definitions(t)) for t in typologies}
         if self._uses("lexicon"):
-            lexicons = [load_lexicon(TYPOLOGIES[t]) for t in typologies]
+            if isinstance(self.exclude, str):
+                raise TypeError("exclude must be a sequence of terms, not one string")
+            trimmed = [load_lexicon(TYPOLOGIES[t]).without(self.exclude) for t in typologies]
+            lexicons = [lexicon for lexicon, _ in trimmed]
+            self.excluded_terms_ = pd.concat([dropped for _, dropped in trimmed],
+                                             ignore_index=True)
             for typology, lexicon in zip(typologies, lexicons, strict=True):
                 stray = set(lexicon.categories) - set(self.frames_[typology])
                 if stray:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..lexicons import Lexicon, LexiconMatcher, load_lexicon
+from ..lexicons import LexiconMatcher, load_lexicon
 from ._lexicon_scorer import RATE_SCALE, LexiconScorer
 
 __all__ = ["CATEGORY_SOURCES", "DEFAULT_EXCLUDE", "INDEX_INTERCEPT", "INDEX_WEIGHTS",
@@ -199,7 +199,6 @@ class LoadedLanguageScorer(LexiconScorer):
     def _fit_resources(self):
         if isinstance(self.exclude, str):
             raise TypeError("exclude must be a sequence of terms, not one string")
-        excluded = {str(term).strip().lower() for term in self.exclude}
         sources = self._sources()
         wanted: dict[str, list[str]] = {}
         for lexicon, category, _ in sources:
@@ -207,20 +206,11 @@ class LoadedLanguageScorer(LexiconScorer):
         lexicons, dropped = [], []
         for lexicon_name, categories in wanted.items():
             lexicon = load_lexicon(lexicon_name, data_home=self.data_home).subset(categories)
-            entries = lexicon.entries
-            drop = entries["term"].str.lower().isin(excluded).to_numpy()
-            if drop.any():
-                dropped.append(entries.loc[drop, ["term", "category"]]
-                               .assign(lexicon=lexicon_name))
-                lexicon = Lexicon(name=lexicon.name, entries=entries.loc[~drop],
-                                  citation=lexicon.citation, licence=lexicon.licence,
-                                  description=lexicon.description,
-                                  negation_flips=lexicon.negation_flips)
+            lexicon, gone = lexicon.without(self.exclude)
             lexicons.append(lexicon)
+            dropped.append(gone)
         self.lexicons_ = lexicons
-        self.excluded_terms_ = (pd.concat(dropped, ignore_index=True) if dropped else
-                                pd.DataFrame(columns=["term", "category", "lexicon"])
-                                )[["lexicon", "term", "category"]]
+        self.excluded_terms_ = pd.concat(dropped, ignore_index=True)
         self.matcher_ = LexiconMatcher(lexicons, negation=self.negation)
         # Matcher categories are "<lexicon>.<category>": map each to its feature column.
         position = {f"{lexicon}.{category}": i

@@ -160,6 +160,49 @@ class Lexicon:
                        citation=self.citation, licence=self.licence,
                        description=self.description, negation_flips=flips)
 
+    def without(self, terms: Iterable[str]) -> tuple[Lexicon, pd.DataFrame]:
+        """This lexicon without the entries whose term is one of ``terms``.
+
+        For words a lexicon lists that mean something else in the text at hand: a name
+        (``trump``), a policy's name (``dream`` in "DREAM Act"), a topic word.
+
+        Parameters
+        ----------
+        terms : iterable of str
+            Terms to drop, compared case-insensitively with each entry's whole term.
+
+        Returns
+        -------
+        lexicon : Lexicon
+            The remaining entries (``self`` when none is dropped).
+        dropped : pandas.DataFrame
+            The dropped entries: ``lexicon``, ``term``, ``category``.
+
+        Raises
+        ------
+        TypeError
+            If ``terms`` is a single string rather than a sequence of them.
+
+        Examples
+        --------
+        >>> lexicon = Lexicon.from_dict({"human_interest": ["dream", "family"]}, name="demo")
+        >>> kept, dropped = lexicon.without(["Dream"])
+        >>> kept.entries["term"].tolist(), dropped.values.tolist()
+        (['family'], [['demo', 'dream', 'human_interest']])
+        """
+        if isinstance(terms, str):
+            raise TypeError("terms must be a sequence of terms, not one string")
+        wanted = {str(term).strip().lower() for term in terms}
+        drop = self.entries["term"].str.lower().isin(wanted).to_numpy()
+        dropped = self.entries.loc[drop, ["term", "category"]].assign(lexicon=self.name)
+        dropped = dropped[["lexicon", "term", "category"]].reset_index(drop=True)
+        if not drop.any():
+            return self, dropped
+        kept = Lexicon(name=self.name, entries=self.entries.loc[~drop], citation=self.citation,
+                       licence=self.licence, description=self.description,
+                       negation_flips=self.negation_flips)
+        return kept, dropped
+
     def __len__(self) -> int:
         return len(self.entries)
 

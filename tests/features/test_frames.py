@@ -196,9 +196,35 @@ def test_explain_gives_the_seed_words_behind_each_share():
         row[totals.index].to_dict())
 
 
+# -- exclusions -----------------------------------------------------------------------------
+DREAM_ACT = "The DREAM Act is back; FAIR wrote about it."
+
+
+def test_exclude_drops_seeds_that_name_something_else():
+    """"dream" is a human-interest seed and "fair" a fairness one; here both are names."""
+    before = FrameScorer(typologies=["generic", "policy"]).fit()
+    assert set(before.explain(DREAM_ACT)["text"]) == {"DREAM", "FAIR"}
+    assert before.excluded_terms_.empty
+
+    after = FrameScorer(typologies=["generic", "policy"], exclude=["dream", "Fair"]).fit()
+    assert after.explain(DREAM_ACT).empty
+    assert after.primary_frames([DREAM_ACT]).isna().all().all()
+    dropped = set(map(tuple, after.excluded_terms_.to_numpy()))
+    assert dropped == {("generic_frames", "dream", "human_interest"),
+                       ("policy_frames", "fair", "fairness_equality")}
+    # nothing else moves: a text without those words scores the same
+    assert np.array_equal(before.transform([ECONOMIC_HUMAN]), after.transform([ECONOMIC_HUMAN]))
+
+
+def test_exclude_must_be_a_sequence():
+    with pytest.raises(TypeError, match="sequence"):
+        FrameScorer(exclude="dream").fit()
+
+
 # -- the contract ---------------------------------------------------------------------------
 @pytest.mark.parametrize("params", [{}, {"typologies": "immigration", "details": True},
-                                    {"typologies": ["generic", "policy"]}])
+                                    {"typologies": ["generic", "policy"]},
+                                    {"exclude": ("dream", "fair")}])
 def test_common_checks_lexicon(params):
     check_scorer(FrameScorer(**params))
 
