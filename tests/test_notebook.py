@@ -83,5 +83,9 @@ def test_notebook_runs_offline(tmp_path):
     assert "2,027 articles" in printed
     assert "sanctuary-related articles" in printed
     assert "sum of contributions" in printed
+    # No notice about notebook widgets: the notebook fetches with progress=False.
+    warned = "".join(output.get("text", "") for _, output in _outputs(nb, "stream")
+                     if output.get("name") == "stderr")
+    assert "IProgress" not in warned, warned
     # Nothing was written into the working folder (the data go to the data home).
     assert not [p for p in workdir.rglob("*") if ".ipynb_checkpoints" not in p.parts]
