@@ -9,6 +9,8 @@ Options: ``--kinds tfidf,features,embeddings,transformer,ensemble`` (default all
 ``--seeds 0,1,2`` (the cheap kinds), ``--transformer-seeds 0`` (fine-tuning is the
 expensive part: 7 minutes per fold on this project's idle 2-core CPU, more under load),
 ``--transformer-model minilm`` (or a local folder, e.g. all-mpnet-base-v2),
+``--folds 0,1`` (only those of the 5 folds, the same folds as a full run: for a model
+too slow to run them all at once),
 ``--reuse`` (reuse saved out-of-fold predictions of a kind run with the same settings),
 ``--save-model NAME`` (then fit the default kind on all of SG2, save the weights in the
 data home and write ``models/NAME/MODEL_CARD.md``).
@@ -71,19 +73,21 @@ def _estimator(kind, options):
     return make_bias_classifier(kind)
 
 
-def run(kinds, seeds, transformer_seeds, transformer_options, n_splits, reuse):
+def run(kinds, seeds, transformer_seeds, transformer_options, n_splits, reuse, folds=None):
     babe = load_data()
     print(f"BABE SG2: {len(babe)} sentences ({babe['label'].value_counts().to_dict()}); "
-          f"{n_splits}-fold stratified; seeds {seeds} (transformer {transformer_seeds})",
-          flush=True)
+          f"{n_splits}-fold stratified; seeds {seeds} (transformer {transformer_seeds})"
+          + ("" if folds is None else f"; folds {list(folds)} only"), flush=True)
     scores = evaluate_kinds(babe, kinds, seeds=seeds, n_splits=n_splits,
                             transformer_seeds=transformer_seeds,
-                            transformer_options=transformer_options, cache=OUT, reuse=reuse)
+                            transformer_options=transformer_options, cache=OUT, reuse=reuse,
+                            folds=folds)
     return babe, scores
 
 
 def evaluate_kinds(babe, kinds, *, seeds=(0, 1, 2), n_splits=5, transformer_seeds=(0,),
-                   transformer_options=None, cache=None, reuse=False, verbose=True):
+                   transformer_options=None, cache=None, reuse=False, verbose=True,
+                   folds=None):
     """Cross-validate each kind on the same random folds; return every fold's scores.
 
     Parameters
@@ -108,6 +112,8 @@ def evaluate_kinds(babe, kinds, *, seeds=(0, 1, 2), n_splits=5, transformer_seed
         were made with the same settings.
     verbose : bool, default True
         Print one line per kind (its time) and per transformer fold.
+    folds : sequence of int, optional
+        Only these fold numbers (see :func:`framing.models.evaluate`).
 
     Returns
     -------
@@ -129,6 +135,8 @@ def evaluate_kinds(babe, kinds, *, seeds=(0, 1, 2), n_splits=5, transformer_seed
         kind_seeds = transformer_seeds if kind == "transformer" else seeds
         settings = {"kind": kind, "seeds": list(kind_seeds), "n_splits": n_splits,
                     "options": transformer_options if kind == "transformer" else {}}
+        if folds is not None:
+            settings["folds"] = sorted(int(k) for k in folds)
         stem = None if cache is None else Path(cache) / f"babe_classifier_predictions_{kind}"
         if reuse and stem is not None and stem.with_suffix(".json").is_file() and json.loads(
                 stem.with_suffix(".json").read_text()) == settings:
@@ -140,7 +148,8 @@ def evaluate_kinds(babe, kinds, *, seeds=(0, 1, 2), n_splits=5, transformer_seed
             started = time.perf_counter()
             result = evaluate(_estimator(kind, transformer_options), babe["text"],
                               babe["label"], split="random", n_splits=n_splits,
-                              seeds=kind_seeds, verbose=verbose and kind == "transformer")
+                              seeds=kind_seeds, folds=folds,
+                              verbose=verbose and kind == "transformer")
             if verbose:
                 print(f"{kind}: {time.perf_counter() - started:.0f}s", flush=True)
             predictions[kind], scores = result.predictions, result.scores
@@ -217,6 +226,7 @@ def main(argv=None):
     parser.add_argument("--transformer-seeds", default="0")
     parser.add_argument("--transformer-model", default="minilm")
     parser.add_argument("--n-splits", type=int, default=5)
+    parser.add_argument("--folds", default=None)
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--save-model", default=None)
     args = parser.parse_args(argv)
@@ -226,7 +236,9 @@ def main(argv=None):
     seeds = tuple(int(s) for s in args.seeds.split(","))
     transformer_seeds = tuple(int(s) for s in args.transformer_seeds.split(","))
     options = {} if args.transformer_model == "minilm" else {"model": args.transformer_model}
-    babe, scores = run(kinds, seeds, transformer_seeds, options, args.n_splits, args.reuse)
+    folds = None if args.folds is None else tuple(int(k) for k in args.folds.split(","))
+    babe, scores = run(kinds, seeds, transformer_seeds, options, args.n_splits, args.reuse,
+                       folds)
     summary = summarise(scores)
     scores.to_csv(OUT / "babe_classifier_scores.csv", index=False)
     summary.to_csv(OUT / "babe_classifier.csv", index=False)

@@ -206,7 +206,7 @@ def _take(X, rows):
 
 
 def evaluate(estimator, texts, y, *, groups=None, dates=None, split="random",
-             n_splits: int = 5, seeds=(0, 1, 2), level: float = 0.95,
+             n_splits: int = 5, seeds=(0, 1, 2), folds=None, level: float = 0.95,
              verbose: bool = False) -> Evaluation:
     """Cross-validate ``estimator`` on texts with one or more split strategies and seeds.
 
@@ -224,6 +224,10 @@ def evaluate(estimator, texts, y, *, groups=None, dates=None, split="random",
     split : {"random", "outlet", "time"} or a list of them
     n_splits : int, default 5
     seeds : sequence of int, default (0, 1, 2)
+    folds : sequence of int, optional
+        Fit and score only these folds (numbered from 0) of each split and seed; the
+        folds themselves do not change. For models too slow to run every fold at once:
+        runs over disjoint ``folds`` concatenate into the full evaluation.
     level : float, default 0.95
         Confidence level of the summary intervals.
     verbose : bool, default False
@@ -267,15 +271,22 @@ def evaluate(estimator, texts, y, *, groups=None, dates=None, split="random",
     for name, values in (("groups", groups), ("dates", dates)):
         if values is not None and len(values) != n:
             raise ValueError(f"{name} has {len(values)} rows but y has {n}")
+    if folds is not None:
+        folds = {int(k) for k in folds}
+        if not folds or not folds <= set(range(n_splits)):
+            raise ValueError(f"folds must be fold numbers in 0..{n_splits - 1}, "
+                             f"got {sorted(folds)}")
     group_array = None if groups is None else np.asarray(groups, dtype=object)
     classes = np.unique(y)
     score_rows, prediction_frames, excluded = [], [], {}
     for name in splits:
         for seed in seeds:
-            folds, excluded[name] = split_indices(y, split=name, groups=group_array,
-                                                  dates=dates, n_splits=n_splits,
-                                                  seed=int(seed))
-            for fold, (train, test) in enumerate(folds):
+            indices, excluded[name] = split_indices(y, split=name, groups=group_array,
+                                                    dates=dates, n_splits=n_splits,
+                                                    seed=int(seed))
+            for fold, (train, test) in enumerate(indices):
+                if folds is not None and fold not in folds:
+                    continue
                 model = _seeded(clone(estimator), int(seed))
                 params = _fit_params(model, None if group_array is None
                                      else group_array[train])

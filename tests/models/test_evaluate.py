@@ -141,6 +141,31 @@ def test_same_seed_same_numbers():
     pd.testing.assert_frame_equal(a.scores[keep], b.scores[keep])
 
 
+def test_runs_over_disjoint_folds_add_up_to_the_full_evaluation():
+    texts, y, groups, _ = _data()
+    full = evaluate(_model(), texts, y, groups=groups, split=["random", "outlet"],
+                    n_splits=3, seeds=(0, 1))
+    parts = [evaluate(_model(), texts, y, groups=groups, split=["random", "outlet"],
+                      n_splits=3, seeds=(0, 1), folds=chosen) for chosen in ([0, 2], [1])]
+    assert sorted(parts[1].scores["fold"].unique()) == [1]
+    keys = ["split", "seed", "fold", "metric"]
+    joined = pd.concat([p.scores for p in parts]).sort_values(keys, ignore_index=True)
+    expected = full.scores.sort_values(keys, ignore_index=True)
+    keep = expected["metric"] != "fit_seconds"
+    pd.testing.assert_frame_equal(joined[keep], expected[keep])
+    order = ["split", "seed", "position"]
+    pd.testing.assert_frame_equal(
+        pd.concat([p.predictions for p in parts]).sort_values(order, ignore_index=True),
+        full.predictions.sort_values(order, ignore_index=True))
+
+
+@pytest.mark.parametrize("folds", [[3], [], [-1]])
+def test_folds_outside_the_split_are_refused(folds):
+    texts, y, _, _ = _data()
+    with pytest.raises(ValueError, match="fold numbers in 0..2"):
+        evaluate(_model(), texts, y, n_splits=3, seeds=(0,), folds=folds)
+
+
 def test_summarize_scores_interval():
     scores = pd.DataFrame({"split": "random", "metric": "f1_macro",
                            "value": [0.6, 0.7, 0.8, 0.7]})
