@@ -30,7 +30,9 @@ BIAS_KINDS = _kinds.KINDS
 #: 5-fold stratified): transformer 0.792 [0.771, 0.813] (5 folds, seed 0; 411 s of
 #: fitting per fold on this project's 2-core CPU), against the ensemble 0.789 on the
 #: same folds, embeddings 0.746 [0.738, 0.755], tfidf 0.722 and features 0.682 (5 folds
-#: x 3 seeds).
+#: x 3 seeds). A local all-mpnet-base-v2 (``model=DIR``) scored 0.823 on folds 0-1 against
+#: MiniLM's 0.792 there, at 6-7 times the training time; it is not installed with the
+#: package (see experiments/README.md).
 DEFAULT_BIAS_KIND = "transformer"
 
 _DEFAULTS = {
