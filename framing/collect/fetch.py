@@ -35,6 +35,7 @@ from urllib.robotparser import RobotFileParser
 import pandas as pd
 
 from .. import __version__
+from .._progress import progress_bar
 from ._frame import attach_failures, build_articles
 from ._urls import canonical_url, url_article_id
 
@@ -303,19 +304,12 @@ def fetch_pages(urls: Iterable[str], *, max_workers: int = 8,
     results: list[FetchResult | None] = [None] * len(urls)
     if not urls:
         return []
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(urls), desc="fetching", unit="page")
-    with ThreadPoolExecutor(max_workers=max(1, int(max_workers))) as pool:
+    with (progress_bar(total=len(urls), desc="fetching", unit="page", enabled=progress) as bar,
+          ThreadPoolExecutor(max_workers=max(1, int(max_workers))) as pool):
         futures = {pool.submit(fetcher.fetch, url): i for i, url in enumerate(urls)}
         for future in as_completed(futures):
             results[futures[future]] = future.result()
-            if bar is not None:
-                bar.update(1)
-    if bar is not None:
-        bar.close()
+            bar.update(1)
     return results  # type: ignore[return-value]
 
 

@@ -22,6 +22,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from .._progress import progress_bar
 from .._tables import ReportTable
 from ._frame import build_articles, failures_frame
 from ._urls import outlet_from_url, url_article_id
@@ -286,18 +287,12 @@ def search_gdelt(query: str | Sequence[str], start, end, *, exclude: Sequence[st
     while cursor < stop:
         starts.append((cursor, min(cursor + step, stop)))
         cursor += step
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(starts), desc="GDELT windows", unit="window")
-    for a, b in starts:
-        run(a, b)
-        if bar is not None:
+    with progress_bar(total=len(starts), desc="GDELT windows", unit="window",
+                      enabled=progress) as bar:
+        for a, b in starts:
+            run(a, b)
             bar.update(1)
             bar.set_postfix(articles=len(records))
-    if bar is not None:
-        bar.close()
 
     frame, _ = build_articles(list(records.values()))
     table = pd.DataFrame(windows, columns=["start", "end", "n_articles", "capped", "split",

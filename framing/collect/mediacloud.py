@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from .._progress import progress_bar
 from .._tables import ReportTable
 from ._frame import build_articles, failures_frame
 from ._urls import outlet_from_url, url_article_id
@@ -158,11 +159,7 @@ def search_mediacloud(query: str, start, end, collections: Sequence[int] = (),
     records: dict[str, dict] = {}
     failures, pages = [], []
     token = None
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(desc="Media Cloud pages", unit="page")
+    bar = progress_bar(desc="Media Cloud pages", unit="page", enabled=progress)
     while True:
         for attempt in range(retries + 1):
             try:
@@ -187,16 +184,14 @@ def search_mediacloud(query: str, start, end, collections: Sequence[int] = (),
                                  "attempts": 1})
             elif record["article_id"] not in records:
                 records[record["article_id"]] = record
-        if bar is not None:
-            bar.update(1)
-            bar.set_postfix(stories=len(records))
+        bar.update(1)
+        bar.set_postfix(stories=len(records))
         if max_stories is not None and len(records) >= max_stories:
             break
         if not next_token or not stories:
             break
         token = next_token
-    if bar is not None:
-        bar.close()
+    bar.close()
     kept = list(records.values())[: max_stories if max_stories is not None else None]
     frame, _ = build_articles(kept)
     frame.attrs["pages"] = ReportTable(pages, columns=["page", "n_stories", "pagination_token"])

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._progress import progress_bar
 from ._output import _arrow_schema, _join_parts, _output_frame, _to_table, _write_part
 from ._readers import _chunks
 from ._resume import (
@@ -95,12 +96,8 @@ def score_corpus(input_path, output, *, scorers=None, chunk_size: int = 2000,
     seen, start = _resume_point(run, state)
     resumed = len(state["chunks"])
 
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(desc="scoring", unit="rows",
-                   initial=sum(c["rows_read"] for c in state["chunks"]))
+    bar = progress_bar(desc="scoring", unit="rows", enabled=progress,
+                       initial=sum(c["rows_read"] for c in state["chunks"]))
     try:
         for chunk in _chunks(files, encoding, chunk_size, start):
             articles, lines, rejected = _check_chunk(chunk, mapping, id_column, outlet, seen,
@@ -117,11 +114,9 @@ def score_corpus(input_path, output, *, scorers=None, chunk_size: int = 2000,
                             lines)
             rows_out = 0 if articles is None else len(articles)
             _commit_chunk(run, state, chunk, part, rows_out, rejected)
-            if bar is not None:
-                bar.update(rows_out + len(rejected))
+            bar.update(rows_out + len(rejected))
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
 
     _join_parts([run.parts_dir / f"{c['part']}.parquet" for c in state["chunks"] if c["part"]],
                 run.output, schema)
