@@ -8,7 +8,8 @@ Run from the repository root::
 Options: ``--kinds tfidf,features,embeddings,transformer,ensemble`` (default all),
 ``--seeds 0,1,2`` (the cheap kinds), ``--transformer-seeds 0`` (fine-tuning is the
 expensive part: 7 minutes per fold on this project's idle 2-core CPU, more under load),
-``--transformer-model minilm`` (or a local folder, e.g. all-mpnet-base-v2),
+``--transformer-model minilm`` (or ``mpnet``: all-mpnet-base-v2, fetched on first use;
+or a local folder),
 ``--folds 0,1`` (only those of the 5 folds, the same folds as a full run: for a model
 too slow to run them all at once),
 ``--reuse`` (reuse saved out-of-fold predictions of a kind run with the same settings),

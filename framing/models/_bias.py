@@ -30,9 +30,9 @@ BIAS_KINDS = _kinds.KINDS
 #: 5-fold stratified): transformer 0.792 [0.771, 0.813] (5 folds, seed 0; 411 s of
 #: fitting per fold on this project's 2-core CPU), against the ensemble 0.789 on the
 #: same folds, embeddings 0.746 [0.738, 0.755], tfidf 0.722 and features 0.682 (5 folds
-#: x 3 seeds). A local all-mpnet-base-v2 (``model=DIR``) scored 0.823 on folds 0-1 against
-#: MiniLM's 0.792 there, at 6-7 times the training time; it is not installed with the
-#: package (see experiments/README.md).
+#: x 3 seeds). all-mpnet-base-v2 (``model="mpnet"``) scored 0.827, 0.819 and 0.791 on
+#: folds 0, 1 and 3 against MiniLM's 0.810, 0.775 and 0.774, at 6-7 times the training
+#: time; its other two folds are not measured yet (see experiments/README.md).
 DEFAULT_BIAS_KIND = "transformer"
 
 _DEFAULTS = {

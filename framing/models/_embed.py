@@ -41,8 +41,8 @@ class TextEmbedder(TransformerMixin, BaseEstimator):
     Parameters
     ----------
     model : str or path-like, optional
-        A local sentence-transformers folder or a Hugging Face id (with ``revision``);
-        default the packaged all-MiniLM-L6-v2.
+        ``"minilm"``, ``"mpnet"``, a local sentence-transformers folder or a Hugging Face
+        id (with ``revision``); default the packaged all-MiniLM-L6-v2.
     revision : str, optional
     max_sentences : int, optional
         Keep at most this many sentences per text, spread evenly over it (None: all).
@@ -70,9 +70,9 @@ class TextEmbedder(TransformerMixin, BaseEstimator):
 
     def fit(self, X=None, y=None):
         """Nothing to learn; resolves the model so errors show early."""
-        from ..features._embeddings import _resolve_model
+        from .._pretrained import resolve_encoder
 
-        self.model_source_, self.model_revision_ = _resolve_model(self.model, self.revision)
+        self.model_source_, self.model_revision_ = resolve_encoder(self.model, self.revision)
         return self
 
     def _encoder(self):

@@ -23,9 +23,10 @@ in the scikit-learn estimator contract (``fit(texts, y)``, ``predict``, ``predic
   the tokenizer and a JSON config (no pickle) under ``get_data_home()/models/<name>``;
   :meth:`TransformerClassifier.load` reads them back.
 
-Models: ``"minilm"`` (the packaged all-MiniLM-L6-v2, 22M parameters), a local folder
-(for example a sentence-transformers checkout of all-mpnet-base-v2), or a Hugging Face
-model id with a pinned ``revision`` (a commit hash; refused without one).
+Models: ``"minilm"`` (the packaged all-MiniLM-L6-v2, 22M parameters), ``"mpnet"``
+(all-mpnet-base-v2, 110M parameters, fetched and verified on first use by
+:func:`framing._pretrained.encoder_path`), a local folder, or a Hugging Face model id with
+a pinned ``revision`` (a commit hash; refused without one).
 torch and transformers are imported inside methods only.
 """
 
@@ -42,53 +43,12 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._config import get_data_home, set_transformers_offline
+from .._pretrained import resolve_encoder as resolve_model
 
 __all__ = ["TransformerClassifier", "resolve_model"]
 
 #: Config file written beside the weights by :meth:`TransformerClassifier.save`.
 CONFIG_NAME = "framing_classifier.json"
-
-
-def resolve_model(model, revision=None) -> tuple[str, str | None]:
-    """Turn a ``model`` argument into a loadable source and revision.
-
-    Parameters
-    ----------
-    model : str or path-like
-        ``"minilm"`` (the packaged all-MiniLM-L6-v2), a local folder, or a Hugging Face
-        model id.
-    revision : str, optional
-        Required for a model id: the commit to load, so that results name exact weights.
-
-    Returns
-    -------
-    (source, revision) : tuple
-        ``revision`` is ``None`` for local folders.
-
-    Raises
-    ------
-    ValueError
-        For a model id without ``revision``.
-
-    Examples
-    --------
-    >>> resolve_model("org/some-model")
-    Traceback (most recent call last):
-    ...
-    ValueError: 'org/some-model' is not a local folder; pin a revision (a commit hash)
-    """
-    if model in (None, "minilm"):
-        from ..features._embeddings import default_model_path
-
-        return default_model_path(), None
-    path = Path(os.fspath(model)).expanduser()
-    if path.is_dir():
-        return str(path.resolve()), None
-    if not revision:
-        # a Hugging Face id without a commit names no exact weights: refuse it
-        raise ValueError(f"{str(model)!r} is not a local folder; pin a revision "
-                         "(a commit hash)")
-    return str(model), str(revision)
 
 
 class _Deterministic:
@@ -122,7 +82,8 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     model : str or path-like, default "minilm"
-        ``"minilm"``, a local model folder, or a Hugging Face model id (with ``revision``).
+        ``"minilm"``, ``"mpnet"``, a local model folder, or a Hugging Face model id (with
+        ``revision``).
     revision : str, optional
         Commit of a Hugging Face model id (required for ids, ignored for folders).
     max_length : int, default 128
