@@ -12,8 +12,8 @@ dropped) and the evaluation
 cache, so the run writes only into its own folder) are the validation script's, so the two
 give the same numbers. Smoke runs use a label-stratified sample of ``n_sentences``.
 
-The fine-tuned transformer (the default kind) is not in the config: it takes about 7
-minutes per fold on an idle 2-core CPU, and several times longer under load.
+The fine-tuned transformer (the default kind) is not in the config: it takes 43-50
+minutes per fold on an idle 2-core CPU (all-mpnet-base-v2; 7 with MiniLM).
 ``python -m experiments.validation.babe_classifier`` evaluates it.
 
 Outputs: ``babe_bias.csv`` (kind, split, metric, mean, sd, ci_low, ci_high, n),
@@ -122,7 +122,7 @@ def _draw(ctx: Context, table: pd.DataFrame, labels: pd.Series) -> None:
                      "own lexicon and loaded_index (fitted on BABE's labels). "
                      f"{CI_NOTE} Published values are as reported, on "
                      "their authors' splits, not our folds. The fine-tuned transformer "
-                     "(framing's default kind) is left out: 7 minutes or more per fold on "
+                     "(framing's default kind) is left out: 43-50 minutes per fold on "
                      "a 2-core CPU, too slow for a run of every figure "
                      "(python -m experiments.validation.babe_classifier evaluates it). "
                      f"Sources: {config['anchor_sources']}")

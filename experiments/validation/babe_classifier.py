@@ -7,9 +7,10 @@ Run from the repository root::
 
 Options: ``--kinds tfidf,features,embeddings,transformer,ensemble`` (default all),
 ``--seeds 0,1,2`` (the cheap kinds), ``--transformer-seeds 0`` (fine-tuning is the
-expensive part: 7 minutes per fold on this project's idle 2-core CPU, more under load),
-``--transformer-model minilm`` (or ``mpnet``: all-mpnet-base-v2, fetched on first use;
-or a local folder),
+expensive part: 43-50 minutes per fold with the default all-mpnet-base-v2 on this
+project's idle 2-core CPU, 7 with MiniLM, more under load),
+``--transformer-model mpnet`` (the default, fetched on first use; or ``minilm``, or a
+local folder),
 ``--folds 0,1`` (only those of the 5 folds, the same folds as a full run: for a model
 too slow to run them all at once),
 ``--reuse`` (reuse saved out-of-fold predictions of a kind run with the same settings),
@@ -225,7 +226,7 @@ def main(argv=None):
     parser.add_argument("--kinds", default=",".join(ALL_KINDS))
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--transformer-seeds", default="0")
-    parser.add_argument("--transformer-model", default="minilm")
+    parser.add_argument("--transformer-model", default="mpnet")
     parser.add_argument("--n-splits", type=int, default=5)
     parser.add_argument("--folds", default=None)
     parser.add_argument("--reuse", action="store_true")
@@ -236,7 +237,7 @@ def main(argv=None):
     kinds = [k for k in args.kinds.split(",") if k]
     seeds = tuple(int(s) for s in args.seeds.split(","))
     transformer_seeds = tuple(int(s) for s in args.transformer_seeds.split(","))
-    options = {} if args.transformer_model == "minilm" else {"model": args.transformer_model}
+    options = {"model": args.transformer_model}
     folds = None if args.folds is None else tuple(int(k) for k in args.folds.split(","))
     babe, scores = run(kinds, seeds, transformer_seeds, options, args.n_splits, args.reuse,
                        folds)

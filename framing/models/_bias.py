@@ -12,7 +12,9 @@ Kinds
                   from BABE's labels: they would leak the test folds). Pass
                   ``babe=True`` to keep them when scoring other data.
 ``"embeddings"``  MiniLM sentence embeddings and logistic regression.
-``"transformer"`` MiniLM fine-tuned on the sentences (CPU; a few minutes per epoch).
+``"transformer"`` all-mpnet-base-v2 fine-tuned on the sentences (CPU; 45-50 minutes on
+                  BABE's 2,900 training sentences with 2 cores; fetched on first use).
+                  ``model="minilm"`` fine-tunes the packaged MiniLM, 6-7 times faster.
 ``"ensemble"``    Soft vote of transformer, tfidf and features.
 
 The default is the kind with the best macro-F1 in
@@ -27,12 +29,11 @@ __all__ = ["BIAS_KINDS", "DEFAULT_BIAS_KIND", "make_bias_classifier"]
 
 BIAS_KINDS = _kinds.KINDS
 #: The best macro-F1 measured on BABE SG2 (experiments/validation/babe_classifier.py,
-#: 5-fold stratified): transformer 0.792 [0.771, 0.813] (5 folds, seed 0; 411 s of
-#: fitting per fold on this project's 2-core CPU), against the ensemble 0.789 on the
-#: same folds, embeddings 0.746 [0.738, 0.755], tfidf 0.722 and features 0.682 (5 folds
-#: x 3 seeds). all-mpnet-base-v2 (``model="mpnet"``) scored 0.827, 0.819 and 0.791 on
-#: folds 0, 1 and 3 against MiniLM's 0.810, 0.775 and 0.774, at 6-7 times the training
-#: time; its other two folds are not measured yet (see experiments/README.md).
+#: 5-fold stratified, seed 0): transformer with all-mpnet-base-v2 0.812 [0.795, 0.828]
+#: (folds 0.827, 0.819, 0.814, 0.791, 0.806; 43-50 minutes of fitting a fold on this
+#: project's idle 2-core CPU), better on every fold than with MiniLM, 0.792 [0.771, 0.813]
+#: (411 s a fold); the MiniLM ensemble 0.789 on the same folds, embeddings 0.746
+#: [0.738, 0.755], tfidf 0.722 and features 0.682 (5 folds x 3 seeds).
 DEFAULT_BIAS_KIND = "transformer"
 
 _DEFAULTS = {
@@ -40,7 +41,7 @@ _DEFAULTS = {
     # BABE's own lexicon and the index fitted on BABE would leak the test labels
     "features": {"C": 1.0, "babe": False},
     "embeddings": {"C": 0.1},
-    "transformer": {"max_length": 128, "max_chunks": 1, "epochs": 5, "lr": 5e-5,
+    "transformer": {"model": "mpnet", "max_length": 128, "max_chunks": 1, "epochs": 5, "lr": 5e-5,
                     "batch_size": 16, "patience": 1, "validation_fraction": 0.1},
 }
 
