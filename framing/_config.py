@@ -87,11 +87,11 @@ def get_mirror() -> str | None:
     Examples
     --------
     >>> import os
+    >>> from unittest import mock
     >>> from framing._config import get_mirror
-    >>> os.environ["FRAMING_MIRROR"] = "http://127.0.0.1:8000"
-    >>> get_mirror()
+    >>> with mock.patch.dict(os.environ, {"FRAMING_MIRROR": "http://127.0.0.1:8000"}):
+    ...     get_mirror()
     'http://127.0.0.1:8000/'
-    >>> del os.environ["FRAMING_MIRROR"]
     """
     value = os.environ.get("FRAMING_MIRROR", "").strip()
     if not value:

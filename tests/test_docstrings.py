@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import os
 import pkgutil
 
 import pytest
@@ -21,9 +22,19 @@ MODULES = sorted(info.name for info in pkgutil.walk_packages(framing.__path__, "
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples_run(name):
     module = importlib.import_module(name)
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
-                             verbose=False, report=True)
+    before = dict(os.environ)
+    try:
+        result = doctest.testmod(module, verbose=False, report=True,
+                                 optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    finally:
+        changed = sorted(key for key in before.keys() | os.environ.keys()
+                         if before.get(key) != os.environ.get(key))
+        os.environ.clear()
+        os.environ.update(before)
     assert result.failed == 0, f"{result.failed} of {result.attempted} examples failed in {name}"
+    # an example run in a notebook must not leave the user's environment changed (one that
+    # deleted FRAMING_MIRROR once sent every later test to the network)
+    assert changed == [], f"examples in {name} changed the environment: {changed}"
 
 
 def test_most_public_modules_have_examples():
