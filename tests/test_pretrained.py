@@ -71,9 +71,10 @@ def mirror(tmp_path, monkeypatch):
 
 
 def leftovers(home: Path) -> list[str]:
-    """Files under the data home other than the extracted encoder."""
-    return sorted(str(p.relative_to(home)) for p in home.rglob("*")
-                  if p.is_file() and "encoders/enc/" not in p.as_posix())
+    """Files and folders under the data home other than the extracted encoder."""
+    kept = {"raw", "encoders", "encoders/enc"}
+    return sorted(name for name in (p.relative_to(home).as_posix() for p in home.rglob("*"))
+                  if name not in kept and not name.startswith("encoders/enc/"))
 
 
 def test_parts_are_joined_checked_and_extracted(mirror, fresh_data_home):
