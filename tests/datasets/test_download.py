@@ -198,6 +198,26 @@ def test_missing_upstream_file_is_not_retried(tmp_path, fresh_data_home, monkeyp
     assert entry.relpath in str(err.value)
 
 
+@pytest.mark.parametrize("served", [False, True], ids=["folder", "http"])
+def test_mirror_fallback_fetches_what_the_mirror_lacks(mirror_dir, tmp_path, fresh_data_home,
+                                                       monkeypatch, serve_folder, served):
+    upstream = tmp_path / "upstream"
+    files = copy_group(mirror_dir, upstream, "mfc_codes")
+    (tmp_path / "empty").mkdir()
+    monkeypatch.setenv("FRAMING_MIRROR",
+                       serve_folder(tmp_path / "empty") if served else str(tmp_path / "empty"))
+    with pytest.raises(DownloadError, match="not in the mirror|HTTP 404"):  # the default
+        fetch_files(files, progress=False, upstream=serve_folder(upstream))
+    paths = fetch_files(files, progress=False, upstream=serve_folder(upstream),
+                        mirror_fallback=True)
+    assert [p.read_bytes() for p in paths] == [(upstream / f.relpath).read_bytes()
+                                               for f in files]
+    shutil.rmtree(raw_cache_dir())
+    monkeypatch.setenv("FRAMING_OFFLINE", "1")  # never the network when told offline
+    with pytest.raises(DownloadError):
+        fetch_files(files, progress=False, upstream=serve_folder(upstream), mirror_fallback=True)
+
+
 def test_no_cache_no_mirror_offline_names_url_and_mirror(fresh_data_home, monkeypatch):
     """With no mirror, the upstream host is tried; the test network guard refuses it."""
     monkeypatch.delenv("FRAMING_MIRROR", raising=False)
