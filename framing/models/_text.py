@@ -34,6 +34,7 @@ text.
 from __future__ import annotations
 
 import re
+import warnings
 from collections import Counter, defaultdict
 
 import numpy as np
@@ -221,6 +222,13 @@ class OutletSignatureStripper(TransformerMixin, BaseEstimator):
         self
         """
         texts = as_texts(X)
+        if groups is None and (self.names or self.shingles):
+            # a pipeline fitted as fit(texts, y) lands here: say so rather than quietly
+            # keep the outlets' names and boilerplate that let a model recognise them
+            warnings.warn("OutletSignatureStripper fitted without groups: only the generic "
+                          "rules apply, no outlet names or outlet-specific phrases are "
+                          "learned; pass the training outlets (in a pipeline: "
+                          "fit(texts, y, strip__groups=outlets))", UserWarning, stacklevel=2)
         memo_key = _memo_key(self, texts, groups)
         if memo_key in _FIT_MEMO:
             # the same training texts, outlets and parameters give the same signatures:
@@ -443,4 +451,6 @@ def strip_outlet_signatures(texts, outlets=None, **params) -> list[str]:
     >>> strip_outlet_signatures(["Washington (CNN) The vote failed."])
     ['The vote failed.']
     """
+    if outlets is None:  # nothing outlet-specific can be learned: the generic rules only
+        params = {"names": False, "shingles": False, **params}
     return OutletSignatureStripper(**params).fit(texts, groups=outlets).transform(texts)

@@ -72,8 +72,9 @@ def test_ideology_without_stripping_and_plain_fit():
     clf = make_ideology_classifier("tfidf", strip=False).fit(texts, y)
     assert clf.named_steps["strip"] == "passthrough"
     assert clf.predict(["Illegal aliens at the open border."]).tolist() == ["right"]
-    # plain fit(texts, y): generic rules only
-    make_ideology_classifier("tfidf").fit(texts, y).predict(texts[:2])
+    # plain fit(texts, y): generic rules only, and a warning that says so
+    with pytest.warns(UserWarning, match="strip__groups=outlets"):
+        make_ideology_classifier("tfidf").fit(texts, y).predict(texts[:2])
 
 
 def test_ideology_options_reach_the_model():
