@@ -19,6 +19,10 @@ in the scikit-learn estimator contract (``fit(texts, y)``, ``predict``, ``predic
   (``max_chunks`` at most, evenly spread over the text); each window is a training
   example carrying the text's label, and a text's probabilities are the mean over its
   windows. Sentences fit in one window.
+* **Mixed precision.** ``precision="bfloat16"`` runs the forward passes under CPU
+  autocast (weights and optimiser state stay float32). On a CPU with AVX512-BF16 or AMX
+  (this project's AMD EPYC has AVX512-BF16) a training step of all-mpnet-base-v2 takes
+  about half the time; elsewhere bfloat16 is emulated and slower.
 * **Safe persistence.** :meth:`TransformerClassifier.save` writes safetensors weights,
   the tokenizer and a JSON config (no pickle) under ``get_data_home()/models/<name>``;
   :meth:`TransformerClassifier.load` reads them back.
@@ -46,6 +50,8 @@ from .._config import get_data_home, set_transformers_offline
 from .._pretrained import resolve_encoder as resolve_model
 
 __all__ = ["TransformerClassifier", "resolve_model"]
+
+_PRECISIONS = ("float32", "bfloat16")
 
 #: Config file written beside the weights by :meth:`TransformerClassifier.save`.
 CONFIG_NAME = "framing_classifier.json"
@@ -107,6 +113,9 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         Weight the loss by inverse class frequency.
     max_steps : int, optional
         Stop after this many optimiser steps (for smoke tests).
+    precision : {"float32", "bfloat16"}, default "float32"
+        Compute type of the forward passes in ``fit`` and ``predict``; ``"bfloat16"``
+        uses CPU autocast (mixed precision: weights stay float32 and are saved as such).
     num_threads : int, optional
         torch threads during ``fit``/``predict`` (restored afterwards); default leaves
         torch's setting alone.
@@ -135,7 +144,7 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
     def __init__(self, model="minilm", *, revision=None, max_length=128, max_chunks=8,
                  epochs=4, lr=5e-5, batch_size=16, weight_decay=0.01, warmup_ratio=0.1,
                  patience=1, validation_fraction=0.1, class_weight=None, max_steps=None,
-                 num_threads=None, random_state=0, verbose=False):
+                 precision="float32", num_threads=None, random_state=0, verbose=False):
         self.model = model
         self.revision = revision
         self.max_length = max_length
@@ -149,6 +158,7 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         self.validation_fraction = validation_fraction
         self.class_weight = class_weight
         self.max_steps = max_steps
+        self.precision = precision
         self.num_threads = num_threads
         self.random_state = random_state
         self.verbose = verbose
@@ -201,6 +211,12 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         rng.shuffle(batches)
         return batches
 
+    def _autocast(self):
+        """The forward passes' precision context (float32: a no-op context)."""
+        torch = self._torch
+        return torch.autocast("cpu", dtype=torch.bfloat16,
+                              enabled=self.precision == "bfloat16")
+
     # -- fitting -------------------------------------------------------------------------
 
     def _load_pretrained(self, source, revision, num_labels):
@@ -240,6 +256,8 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         y = np.asarray(y)
         if len(texts) != len(y):
             raise ValueError(f"X has {len(texts)} texts but y has {len(y)} labels")
+        if self.precision not in _PRECISIONS:
+            raise ValueError(f"precision must be one of {_PRECISIONS}, got {self.precision!r}")
         self.classes_, codes = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
             raise ValueError("need at least two classes to fit a classifier")
@@ -308,8 +326,9 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
             epoch_start, losses = time.perf_counter(), []
             for batch in self._batches(lengths, rng):
                 inputs = self._collate([windows[i] for i in batch])
-                logits = model(**inputs).logits
-                loss = loss_fn(logits, torch.as_tensor(labels[batch], dtype=torch.long))
+                with self._autocast():
+                    logits = model(**inputs).logits
+                loss = loss_fn(logits.float(), torch.as_tensor(labels[batch], dtype=torch.long))
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
                 optimizer.step()
@@ -362,7 +381,7 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         order = np.argsort([len(w) for w in windows], kind="stable")
         probs = np.zeros((len(windows), len(self.classes_)), dtype=np.float64)
         size = max(int(self.batch_size) * 2, 1)
-        with torch.inference_mode():
+        with torch.inference_mode(), self._autocast():
             for begin in range(0, len(order), size):
                 rows = order[begin:begin + size]
                 logits = model(**self._collate([windows[i] for i in rows])).logits

@@ -122,3 +122,22 @@ def test_bias_transformer_kind(tiny):
                                **{k: v for k, v in tiny.items() if k != "random_state"})
     assert isinstance(clf, TransformerClassifier)
     assert clf.fit(SENTENCES, LABELS).predict_proba(SENTENCES[:2]).shape == (2, 2)
+
+
+def test_bfloat16_mixed_precision_is_deterministic_and_close_to_float32(tiny, fitted, tmp_path):
+    torch = pytest.importorskip("torch")
+    first = TransformerClassifier(**tiny, precision="bfloat16").fit(SENTENCES, LABELS)
+    again = TransformerClassifier(**tiny, precision="bfloat16").fit(SENTENCES, LABELS)
+    proba = first.predict_proba(SENTENCES)
+    np.testing.assert_array_equal(again.predict_proba(SENTENCES), proba)
+    # two steps from the same start: bfloat16 rounding moves probabilities only slightly
+    assert np.abs(proba - fitted.predict_proba(SENTENCES)).max() < 0.05
+    assert {p.dtype for p in first.model_.parameters()} == {torch.float32}
+    loaded = TransformerClassifier.load(first.save(tmp_path / "bf16"))
+    assert loaded.precision == "bfloat16"
+    np.testing.assert_array_equal(loaded.predict_proba(SENTENCES), proba)
+
+
+def test_unknown_precision_is_refused_before_loading_a_model():
+    with pytest.raises(ValueError, match="precision must be one of"):
+        TransformerClassifier(precision="float16").fit(SENTENCES, LABELS)
