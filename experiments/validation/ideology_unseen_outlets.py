@@ -64,7 +64,8 @@ def load_data() -> pd.DataFrame:
     return articles
 
 
-def _estimator(kind: str):
+def build_estimator(kind: str):
+    """The kind's unfitted classifier; ``"tfidf-nostrip"`` is tfidf without stripping."""
     from framing.models import make_ideology_classifier
 
     if kind == "tfidf-nostrip":
@@ -110,7 +111,7 @@ def evaluate_kinds(articles: pd.DataFrame, kinds, *, splits=("random", "outlet")
     predictions, kind_scores = {}, {}
     for kind in order:
         started = time.perf_counter()
-        result = evaluate(_estimator(kind), articles["input"], articles["label"],
+        result = evaluate(build_estimator(kind), articles["input"], articles["label"],
                           groups=articles["meta_source"].to_numpy(),
                           dates=articles["date"], split=list(splits), n_splits=n_splits,
                           seeds=tuple(seeds))
