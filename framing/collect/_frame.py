@@ -8,12 +8,12 @@ silently; a warning says how many failed and where to look.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable
 
 import pandas as pd
 
 from .._tables import ReportTable
+from .._warnings import warn_at_caller
 from ..schema import ARTICLE_COLUMNS, OPTIONAL_ARTICLE_COLUMNS, validate_articles
 
 __all__ = ["FAILURE_COLUMNS", "attach_failures", "build_articles", "failures_frame", "to_utc"]
@@ -96,6 +96,6 @@ def attach_failures(frame: pd.DataFrame, failures: list[dict] | pd.DataFrame, *,
     frame.attrs["failures"] = table
     if len(table):
         reasons = table["stage"].value_counts().to_dict()
-        warnings.warn(f"{what}: {len(table)} input(s) did not become articles "
-                      f"(by stage: {reasons}); see .attrs['failures']", stacklevel=3)
+        warn_at_caller(f"{what}: {len(table)} input(s) did not become articles "
+                       f"(by stage: {reasons}); see .attrs['failures']")
     return frame

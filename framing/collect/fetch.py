@@ -36,6 +36,7 @@ import pandas as pd
 
 from .. import __version__
 from .._progress import progress_bar
+from .._warnings import warn_at_caller
 from ._frame import attach_failures, build_articles
 from ._urls import canonical_url, url_article_id
 
@@ -447,6 +448,6 @@ def fetch_text(stubs: pd.DataFrame, *, extract_options: dict | None = None, **fe
     out.attrs = dict(stubs.attrs)
     out.attrs["failures"] = failures_frame(row for part in parts for row in part)
     if len(failures):
-        warnings.warn(f"fetch_text: {len(failures)} page(s) could not be fetched or extracted; "
-                      "their rows keep an empty text (see .attrs['failures'])", stacklevel=2)
+        warn_at_caller(f"fetch_text: {len(failures)} page(s) could not be fetched or extracted; "
+                       "their rows keep an empty text (see .attrs['failures'])")
     return out

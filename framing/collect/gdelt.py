@@ -16,7 +16,6 @@ same URL to an injectable ``base_url`` (a local replay server in tests) with a t
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -24,6 +23,7 @@ import pandas as pd
 
 from .._progress import progress_bar
 from .._tables import ReportTable
+from .._warnings import warn_at_caller
 from ._frame import build_articles, failures_frame
 from ._urls import outlet_from_url, url_article_id
 
@@ -299,14 +299,13 @@ def search_gdelt(query: str | Sequence[str], start, end, *, exclude: Sequence[st
                                            "error"])
     incomplete = table[table["capped"] & ~table["split"]]
     if len(incomplete):
-        warnings.warn(f"search_gdelt: {len(incomplete)} window(s) returned the "
-                      f"{MAX_RECORDS}-article maximum and could not be split further "
-                      f"(min_window={min_window!r}); results there are incomplete: use a "
-                      "narrower query or a smaller min_window (see .attrs['windows'])",
-                      stacklevel=2)
+        warn_at_caller(f"search_gdelt: {len(incomplete)} window(s) returned the "
+                       f"{MAX_RECORDS}-article maximum and could not be split further "
+                       f"(min_window={min_window!r}); results there are incomplete: use a "
+                       "narrower query or a smaller min_window (see .attrs['windows'])")
     if failures:
-        warnings.warn(f"search_gdelt: {len(failures)} window(s) or row(s) failed; see "
-                      ".attrs['failures']", stacklevel=2)
+        warn_at_caller(f"search_gdelt: {len(failures)} window(s) or row(s) failed; see "
+                       ".attrs['failures']")
     frame.attrs["windows"] = ReportTable.from_frame(table)
     frame.attrs["failures"] = failures_frame(failures)
     frame.attrs["n_repeated_urls"] = n_repeats

@@ -38,6 +38,7 @@ import pandas as pd
 
 from .. import __version__
 from .._progress import progress_bar
+from .._warnings import warn_at_caller
 from ..schema import validate_articles
 from .recipes import Recipe, load_recipe
 
@@ -107,8 +108,8 @@ class _Store:
             # (a state file without its corpus is stale: search everything again)
             state = json.loads(self.paths["state"].read_text())
         if state and state.get("recipe_sha256") != recipe.sha256:
-            warnings.warn("the recipe changed since the last run: searches are done again "
-                          "(articles already collected are still skipped)", stacklevel=3)
+            warn_at_caller("the recipe changed since the last run: searches are done again "
+                           "(articles already collected are still skipped)")
             state = {}
         self.state = {"recipe_sha256": recipe.sha256, "gdelt_windows": [],
                       "mediacloud_ranges": [], **state}

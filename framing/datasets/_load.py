@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .._tables import ReportTable
+from .._warnings import warn_at_caller
 from ..schema import (
     ARTICLE_COLUMNS,
     OPTIONAL_ARTICLE_COLUMNS,
@@ -853,13 +854,12 @@ def load_articles(path_or_paths, *, columns=None, errors="raise", id_column=None
         _rename(file, mapping, id_column)
     unused = sorted(set(mapping) - {c for f in files for c in f.raw_columns})
     if unused and any(f.raw_columns for f in files):
-        warnings.warn(f"columns names {unused} but no file has such a column",
-                      UserWarning, stacklevel=2)
+        warn_at_caller(f"columns names {unused} but no file has such a column")
     visible = [s["source"] for s in skipped if not s["reason"].startswith("hidden")]
     if visible:
-        warnings.warn(f"skipped {len(visible)} file(s) that are not {_SUPPORTED}: "
-                      f"{', '.join(visible[:3])}{', ...' if len(visible) > 3 else ''} "
-                      "(see attrs['skipped_files'])", UserWarning, stacklevel=2)
+        warn_at_caller(f"skipped {len(visible)} file(s) that are not {_SUPPORTED}: "
+                       f"{', '.join(visible[:3])}{', ...' if len(visible) > 3 else ''} "
+                       "(see attrs['skipped_files'])")
 
     frame, which, lines = _concat(files)
     if len(frame):

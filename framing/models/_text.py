@@ -34,7 +34,6 @@ text.
 from __future__ import annotations
 
 import re
-import warnings
 from collections import Counter, defaultdict
 
 import numpy as np
@@ -42,6 +41,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from .._warnings import warn_at_caller
 from ..features._base import as_texts
 
 __all__ = ["GENERIC_RULES", "OutletSignatureStripper", "strip_outlet_signatures"]
@@ -225,10 +225,10 @@ class OutletSignatureStripper(TransformerMixin, BaseEstimator):
         if groups is None and (self.names or self.shingles):
             # a pipeline fitted as fit(texts, y) lands here: say so rather than quietly
             # keep the outlets' names and boilerplate that let a model recognise them
-            warnings.warn("OutletSignatureStripper fitted without groups: only the generic "
-                          "rules apply, no outlet names or outlet-specific phrases are "
-                          "learned; pass the training outlets (in a pipeline: "
-                          "fit(texts, y, strip__groups=outlets))", UserWarning, stacklevel=2)
+            warn_at_caller("OutletSignatureStripper fitted without groups: only the generic "
+                           "rules apply, no outlet names or outlet-specific phrases are "
+                           "learned; pass the training outlets (in a pipeline: "
+                           "fit(texts, y, strip__groups=outlets))")
         memo_key = _memo_key(self, texts, groups)
         if memo_key in _FIT_MEMO:
             # the same training texts, outlets and parameters give the same signatures:

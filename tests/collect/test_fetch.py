@@ -38,8 +38,9 @@ def test_404_goes_to_the_failures_table(server, page):
     server.expect_request("/missing").respond_with_data("no", status=404)
     urls = [server.url_for("/ok"), server.url_for("/missing"), "not a url",
             server.url_for("/ok") + "?utm_source=newsletter"]
-    with pytest.warns(UserWarning, match="did not become articles"):
+    with pytest.warns(UserWarning, match="did not become articles") as caught:
         articles = from_urls(urls, **FAST)
+    assert caught[0].filename == __file__
     failures = articles.attrs["failures"].set_index("url")
     assert len(articles) == 1
     assert list(articles.attrs["failures"].columns) == ["url", "stage", "status", "reason",

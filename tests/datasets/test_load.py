@@ -269,8 +269,9 @@ def test_folders_are_read_recursively_in_sorted_order_and_skips_are_reported(tmp
     (folder / ".hidden.csv").write_text("article_id,outlet,text\nh,cnn,h\n")
     write_csv(folder / ".ipynb_checkpoints" / "a-checkpoint.csv",
               [{"article_id": "a", "outlet": "cnn", "text": "a"}])
-    with pytest.warns(UserWarning, match=r"skipped 1 file.*README\.md"):
+    with pytest.warns(UserWarning, match=r"skipped 1 file.*README\.md") as caught:
         articles = load(folder)
+    assert caught[0].filename == __file__  # the caller's line, not framing's
     assert articles.index.tolist() == ["a", "az", "b"]
     assert [Path(s).relative_to(folder).as_posix() for s in articles.attrs["sources"]] == [
         "a.csv", "a/z.csv", "b.jsonl"]

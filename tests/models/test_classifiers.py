@@ -73,8 +73,10 @@ def test_ideology_without_stripping_and_plain_fit():
     assert clf.named_steps["strip"] == "passthrough"
     assert clf.predict(["Illegal aliens at the open border."]).tolist() == ["right"]
     # plain fit(texts, y): generic rules only, and a warning that says so
-    with pytest.warns(UserWarning, match="strip__groups=outlets"):
+    with pytest.warns(UserWarning, match="strip__groups=outlets") as caught:
         make_ideology_classifier("tfidf").fit(texts, y).predict(texts[:2])
+    # raised inside sklearn's Pipeline.fit, attributed to the line that called fit
+    assert caught[0].filename == __file__
 
 
 def test_ideology_options_reach_the_model():
