@@ -48,6 +48,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._config import get_data_home, set_transformers_offline
 from .._pretrained import resolve_encoder as resolve_model
+from .._warnings import warn_at_caller
 
 __all__ = ["TransformerClassifier", "resolve_model"]
 
@@ -262,6 +263,9 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         if len(self.classes_) < 2:
             raise ValueError("need at least two classes to fit a classifier")
         self._torch = torch
+        if self.precision == "bfloat16" and not _native_bfloat16(torch):
+            warn_at_caller("precision='bfloat16': this CPU has neither AVX512-BF16 nor AMX, "
+                           "so bfloat16 is emulated and fine-tuning is slower than float32")
         source, revision = resolve_model(self.model, self.revision)
         self.model_source_, self.model_revision_ = source, revision
         started = time.perf_counter()
@@ -473,6 +477,12 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         state = self.__dict__.copy()
         state.pop("_torch", None)
         return state
+
+
+def _native_bfloat16(torch) -> bool:
+    """Whether this CPU computes bfloat16 in hardware (torch's own CPU probes)."""
+    probes = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
+    return any(getattr(torch.cpu, name, lambda: False)() for name in probes)
 
 
 def _model_folder(path) -> Path:

@@ -141,3 +141,12 @@ def test_bfloat16_mixed_precision_is_deterministic_and_close_to_float32(tiny, fi
 def test_unknown_precision_is_refused_before_loading_a_model():
     with pytest.raises(ValueError, match="precision must be one of"):
         TransformerClassifier(precision="float16").fit(SENTENCES, LABELS)
+
+
+def test_emulated_bfloat16_is_reported(tiny, monkeypatch):
+    torch = pytest.importorskip("torch")
+    for probe in ("_is_avx512_bf16_supported", "_is_amx_tile_supported"):
+        monkeypatch.setattr(torch.cpu, probe, lambda: False, raising=False)
+    with pytest.warns(UserWarning, match="emulated") as caught:
+        TransformerClassifier(**tiny, precision="bfloat16").fit(SENTENCES, LABELS)
+    assert caught[0].filename == __file__
