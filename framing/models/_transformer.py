@@ -22,7 +22,9 @@ in the scikit-learn estimator contract (``fit(texts, y)``, ``predict``, ``predic
 * **Mixed precision.** ``precision="bfloat16"`` runs the forward passes under CPU
   autocast (weights and optimiser state stay float32). On a CPU with AVX512-BF16 or AMX
   (this project's AMD EPYC has AVX512-BF16) a training step of all-mpnet-base-v2 takes
-  about half the time; elsewhere bfloat16 is emulated and slower.
+  about half the time; elsewhere bfloat16 is emulated and slower. ``"auto"`` picks
+  bfloat16 where the CPU computes it natively and float32 elsewhere; the choice made is
+  ``precision_``, saved with the model.
 * **Safe persistence.** :meth:`TransformerClassifier.save` writes safetensors weights,
   the tokenizer and a JSON config (no pickle) under ``get_data_home()/models/<name>``;
   :meth:`TransformerClassifier.load` reads them back.
@@ -52,7 +54,7 @@ from .._warnings import warn_at_caller
 
 __all__ = ["TransformerClassifier", "resolve_model"]
 
-_PRECISIONS = ("float32", "bfloat16")
+_PRECISIONS = ("float32", "bfloat16", "auto")
 
 #: Config file written beside the weights by :meth:`TransformerClassifier.save`.
 CONFIG_NAME = "framing_classifier.json"
@@ -114,9 +116,10 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         Weight the loss by inverse class frequency.
     max_steps : int, optional
         Stop after this many optimiser steps (for smoke tests).
-    precision : {"float32", "bfloat16"}, default "float32"
+    precision : {"float32", "bfloat16", "auto"}, default "float32"
         Compute type of the forward passes in ``fit`` and ``predict``; ``"bfloat16"``
-        uses CPU autocast (mixed precision: weights stay float32 and are saved as such).
+        uses CPU autocast (mixed precision: weights stay float32 and are saved as such);
+        ``"auto"``: bfloat16 if this CPU has AVX512-BF16 or AMX, else float32.
     num_threads : int, optional
         torch threads during ``fit``/``predict`` (restored afterwards); default leaves
         torch's setting alone.
@@ -130,6 +133,8 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
     history_ : list of dict
         Per epoch: epoch, steps, train_loss, val_f1_macro, seconds.
     best_epoch_ : int
+    precision_ : {"float32", "bfloat16"}
+        The compute type ``fit`` used (``precision`` with ``"auto"`` resolved).
     fit_seconds_ : float
     model_source_ : str
         The folder or id the weights were loaded from.
@@ -216,7 +221,7 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         """The forward passes' precision context (float32: a no-op context)."""
         torch = self._torch
         return torch.autocast("cpu", dtype=torch.bfloat16,
-                              enabled=self.precision == "bfloat16")
+                              enabled=self.precision_ == "bfloat16")
 
     # -- fitting -------------------------------------------------------------------------
 
@@ -263,7 +268,11 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         if len(self.classes_) < 2:
             raise ValueError("need at least two classes to fit a classifier")
         self._torch = torch
-        if self.precision == "bfloat16" and not _native_bfloat16(torch):
+        native = _native_bfloat16(torch)
+        self.precision_ = self.precision
+        if self.precision == "auto":
+            self.precision_ = "bfloat16" if native else "float32"
+        if self.precision == "bfloat16" and not native:
             warn_at_caller("precision='bfloat16': this CPU has neither AVX512-BF16 nor AMX, "
                            "so bfloat16 is emulated and fine-tuning is slower than float32")
         source, revision = resolve_model(self.model, self.revision)
@@ -439,6 +448,7 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
             "model_revision": self.model_revision_,
             "history": self.history_,
             "best_epoch": self.best_epoch_,
+            "precision": self.precision_,
             "fit_seconds": self.fit_seconds_,
         }
         (folder / CONFIG_NAME).write_text(json.dumps(config, indent=2), encoding="utf-8")
@@ -466,6 +476,8 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         clf.model_revision_ = config["model_revision"]
         clf.history_ = config["history"]
         clf.best_epoch_ = config["best_epoch"]
+        # folders saved before precision existed were trained in float32
+        clf.precision_ = config.get("precision", "float32")
         clf.fit_seconds_ = config["fit_seconds"]
         clf._torch = torch
         return clf

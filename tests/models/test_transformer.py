@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -134,7 +135,7 @@ def test_bfloat16_mixed_precision_is_deterministic_and_close_to_float32(tiny, fi
     assert np.abs(proba - fitted.predict_proba(SENTENCES)).max() < 0.05
     assert {p.dtype for p in first.model_.parameters()} == {torch.float32}
     loaded = TransformerClassifier.load(first.save(tmp_path / "bf16"))
-    assert loaded.precision == "bfloat16"
+    assert loaded.precision_ == "bfloat16"
     np.testing.assert_array_equal(loaded.predict_proba(SENTENCES), proba)
 
 
@@ -150,3 +151,15 @@ def test_emulated_bfloat16_is_reported(tiny, monkeypatch):
     with pytest.warns(UserWarning, match="emulated") as caught:
         TransformerClassifier(**tiny, precision="bfloat16").fit(SENTENCES, LABELS)
     assert caught[0].filename == __file__
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_auto_precision_uses_bfloat16_only_where_the_cpu_has_it(tiny, monkeypatch, native):
+    torch = pytest.importorskip("torch")
+    for probe in ("_is_avx512_bf16_supported", "_is_amx_tile_supported"):
+        monkeypatch.setattr(torch.cpu, probe, lambda: native, raising=False)
+    clf = TransformerClassifier(**{**tiny, "max_steps": 1}, precision="auto")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", ".*emulated")  # "auto" never emulates bfloat16
+        clf.fit(SENTENCES, LABELS)
+    assert clf.precision_ == ("bfloat16" if native else "float32")
