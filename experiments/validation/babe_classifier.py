@@ -230,7 +230,7 @@ def main(argv=None):
     parser.add_argument("--transformer-seeds", default="0")
     parser.add_argument("--transformer-model", default="mpnet")
     parser.add_argument("--transformer-precision", default=None,
-                        choices=("float32", "bfloat16"))
+                        choices=("float32", "bfloat16", "auto"))
     parser.add_argument("--n-splits", type=int, default=5)
     parser.add_argument("--folds", default=None)
     parser.add_argument("--reuse", action="store_true")

@@ -13,7 +13,9 @@ Kinds
                   ``babe=True`` to keep them when scoring other data.
 ``"embeddings"``  MiniLM sentence embeddings and logistic regression.
 ``"transformer"`` all-mpnet-base-v2 fine-tuned on the sentences (CPU; 45-50 minutes on
-                  BABE's 2,900 training sentences with 2 cores; fetched on first use).
+                  BABE's 2,900 training sentences with 2 cores; fetched on first use;
+                  ``precision="auto"`` about halves that on a CPU with bfloat16, at
+                  some accuracy: see :data:`DEFAULT_BIAS_KIND`).
                   ``model="minilm"`` fine-tunes the packaged MiniLM, 6-7 times faster.
 ``"ensemble"``    Soft vote of transformer, tfidf and features.
 
@@ -33,7 +35,9 @@ BIAS_KINDS = _kinds.KINDS
 #: (folds 0.827, 0.819, 0.814, 0.791, 0.806; 43-50 minutes of fitting a fold on this
 #: project's idle 2-core CPU), better on every fold than with MiniLM, 0.792 [0.771, 0.813]
 #: (411 s a fold); the MiniLM ensemble 0.789 on the same folds, embeddings 0.746
-#: [0.738, 0.755], tfidf 0.722 and features 0.682 (5 folds x 3 seeds).
+#: [0.738, 0.755], tfidf 0.722 and features 0.682 (5 folds x 3 seeds). The transformer
+#: with ``precision="bfloat16"`` fits a fold in 14-27 minutes but scored 0.802
+#: [0.782, 0.823] (lower on 4 of the 5 folds), so float32 stays the default.
 DEFAULT_BIAS_KIND = "transformer"
 
 _DEFAULTS = {
