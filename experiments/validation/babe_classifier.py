@@ -11,7 +11,8 @@ expensive part: 43-50 minutes per fold with the default all-mpnet-base-v2 on thi
 project's idle 2-core CPU, 7 with MiniLM, more under load),
 ``--transformer-model mpnet`` (the default, fetched on first use; or ``minilm``, or a
 local folder), ``--transformer-precision bfloat16`` (mixed precision, about twice as fast
-on a CPU with AVX512-BF16),
+on a CPU with AVX512-BF16), ``--transformer-n-seeds 2`` (average the probabilities of
+that many fine-tuning seeds on the same folds: one fit per seed),
 ``--folds 0,1`` (only those of the 5 folds, the same folds as a full run: for a model
 too slow to run them all at once),
 ``--reuse`` (reuse saved out-of-fold predictions of a kind run with the same settings),
@@ -231,6 +232,7 @@ def main(argv=None):
     parser.add_argument("--transformer-model", default="mpnet")
     parser.add_argument("--transformer-precision", default=None,
                         choices=("float32", "bfloat16", "auto"))
+    parser.add_argument("--transformer-n-seeds", type=int, default=None)
     parser.add_argument("--n-splits", type=int, default=5)
     parser.add_argument("--folds", default=None)
     parser.add_argument("--reuse", action="store_true")
@@ -244,6 +246,8 @@ def main(argv=None):
     options = {"model": args.transformer_model}
     if args.transformer_precision is not None:
         options["precision"] = args.transformer_precision
+    if args.transformer_n_seeds is not None:
+        options["n_seeds"] = args.transformer_n_seeds
     folds = None if args.folds is None else tuple(int(k) for k in args.folds.split(","))
     babe, scores = run(kinds, seeds, transformer_seeds, options, args.n_splits, args.reuse,
                        folds)

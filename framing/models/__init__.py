@@ -7,7 +7,8 @@
   or time splits, over several seeds, and returns tidy tables with confidence intervals.
 * :class:`OutletSignatureStripper` removes what identifies an outlet rather than its
   framing (names, bylines, datelines, boilerplate), learned on the training fold only.
-* :class:`TransformerClassifier` fine-tunes a transformer encoder on a CPU.
+* :class:`TransformerClassifier` fine-tunes a transformer encoder on a CPU;
+  :class:`SeedAveragedClassifier` averages a classifier over several training seeds.
 * :func:`save_model` / :func:`load_model` persist estimators with skops (never pickle).
 
 Names are imported lazily, so ``import framing.models`` stays cheap (no torch).
@@ -33,6 +34,7 @@ _EXPORTS = {
     "split_indices": "._evaluate",
     "ScorerFeatures": "._kinds",
     "TransformerClassifier": "._transformer",
+    "SeedAveragedClassifier": "._seeds",
     "save_model": "._persistence",
     "load_model": "._persistence",
     "UntrustedTypesError": "._persistence",

@@ -17,6 +17,8 @@ Kinds
                   ``precision="auto"`` about halves that on a CPU with bfloat16, at
                   some accuracy: see :data:`DEFAULT_BIAS_KIND`).
                   ``model="minilm"`` fine-tunes the packaged MiniLM, 6-7 times faster.
+                  ``n_seeds=2`` fine-tunes two seeds and averages their probabilities
+                  (:class:`~framing.models.SeedAveragedClassifier`).
 ``"ensemble"``    Soft vote of transformer, tfidf and features.
 
 The default is the kind with the best macro-F1 in

@@ -48,6 +48,8 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score
 
+from ._seeds import with_seed
+
 __all__ = ["Evaluation", "evaluate", "fold_metrics", "summarize_scores", "split_indices"]
 
 SPLITS = ("random", "outlet", "time")
@@ -193,12 +195,6 @@ def _fit_params(estimator, groups):
     return {}
 
 
-def _seeded(estimator, seed):
-    params = {name: seed for name in estimator.get_params(deep=True)
-              if name == "random_state" or name.endswith("__random_state")}
-    return estimator.set_params(**params) if params else estimator
-
-
 def _take(X, rows):
     if isinstance(X, pd.Series | pd.DataFrame):
         return X.iloc[rows]
@@ -224,6 +220,10 @@ def evaluate(estimator, texts, y, *, groups=None, dates=None, split="random",
     split : {"random", "outlet", "time"} or a list of them
     n_splits : int, default 5
     seeds : sequence of int, default (0, 1, 2)
+        Each seed shuffles the folds and is set as every ``random_state`` parameter of
+        the estimator (nested ones too), so one seed reruns the whole fit and a
+        ``random_state`` given to the estimator is replaced. To vary only the model's
+        seed on fixed folds, fit on :func:`split_indices` yourself.
     folds : sequence of int, optional
         Fit and score only these folds (numbered from 0) of each split and seed; the
         folds themselves do not change. For models too slow to run every fold at once:
@@ -287,7 +287,7 @@ def evaluate(estimator, texts, y, *, groups=None, dates=None, split="random",
             for fold, (train, test) in enumerate(indices):
                 if folds is not None and fold not in folds:
                     continue
-                model = _seeded(clone(estimator), int(seed))
+                model = with_seed(clone(estimator), int(seed))
                 params = _fit_params(model, None if group_array is None
                                      else group_array[train])
                 started = time.perf_counter()

@@ -134,11 +134,17 @@ def embeddings_lr(*, model=None, revision=None, max_sentences=None, C=1.0,
     ])
 
 
-def transformer(**options):
-    """A fine-tuned :class:`~framing.models.TransformerClassifier`."""
+def transformer(*, n_seeds=1, **options):
+    """A fine-tuned :class:`~framing.models.TransformerClassifier`; with ``n_seeds`` > 1,
+    the mean of that many seeds (:class:`~framing.models.SeedAveragedClassifier`)."""
+    from ._seeds import SeedAveragedClassifier
     from ._transformer import TransformerClassifier
 
-    return TransformerClassifier(**options)
+    model = TransformerClassifier(**options)
+    if int(n_seeds) == 1:
+        return model
+    return SeedAveragedClassifier(model, n_seeds=int(n_seeds),
+                                  random_state=options.get("random_state", 0))
 
 
 def ensemble(members, weights=None):
