@@ -45,6 +45,24 @@ def ensemble_predictions(predictions: dict[str, pd.DataFrame], members, seeds=No
     return out
 
 
+def pooled_predictions(pred: pd.DataFrame, groups) -> pd.DataFrame:
+    """Out-of-fold probabilities averaged over each test fold's articles of one outlet.
+
+    ``groups`` holds the outlet of every row of the data (indexed by ``position``). This is
+    what :class:`framing.models.OutletPooledClassifier` predicts on each test fold, given
+    the test rows' outlets, without refitting.
+    """
+    out = pred.copy()
+    columns = [c for c in out if c.startswith("proba[")]
+    outlets = pd.Series(np.asarray(groups, dtype=object)[out["position"].to_numpy()],
+                        index=out.index, name="outlet").astype(str)
+    out[columns] = out.groupby([out["split"], out["seed"], out["fold"], outlets])[
+        columns].transform("mean")
+    classes = np.asarray([c[len("proba["):-1] for c in columns])
+    out["y_pred"] = classes[out[columns].to_numpy().argmax(axis=1)]
+    return out
+
+
 def scores_from_predictions(pred: pd.DataFrame, classes) -> pd.DataFrame:
     """Per-fold metrics of out-of-fold predictions, in :func:`framing.models.evaluate`'s form."""
     from framing.models._evaluate import fold_metrics

@@ -6,7 +6,8 @@ Run from the repository root::
         python -m experiments.validation.ideology_unseen_outlets
 
 Options: ``--kinds tfidf,tfidf-nostrip,features,embeddings,ensemble`` (default: all
-five), ``--splits random,outlet`` (``time`` also available), ``--seeds 0,1,2``.
+five), ``--splits random,outlet`` (``time`` also available), ``--seeds 0,1,2``,
+``--no-pooled`` (leave out the outlet-pooled rows).
 
 Data: the AllSides immigration/sanctuary subset of Baly et al. (2020)
 (``fetch_allsides()``, 2,027 articles, 121 outlet names), minus the articles flagged as
@@ -25,6 +26,11 @@ stripping). ``ensemble`` is computed from the out-of-fold probabilities of tfidf
 embeddings and features on the same folds and seeds, averaged with equal weights: exactly
 what ``make_ideology_classifier("ensemble")`` (a soft-voting VotingClassifier over the same
 three members behind one stripper) predicts, without fitting the members twice.
+``<kind>+pooled`` rows score the same out-of-fold probabilities averaged over each test
+fold's articles of one outlet: what ``make_ideology_classifier(kind, pool_outlets=True)``
+predicts when told the test articles' outlets (never their labels). AllSides labels
+outlets, so this answers "which way does this unseen outlet lean, from its articles"; the
+plain rows answer it from one article at a time.
 
 Outputs (``experiments/out/validation/``): ``ideology_unseen_outlets.csv`` (summary: kind,
 split, metric, mean, 95% CI, n, mean fit seconds), ``ideology_unseen_outlets_scores.csv``
@@ -46,7 +52,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._cv import ensemble_predictions, scores_from_predictions, summarise, use_local_mirror
+from ._cv import (
+    ensemble_predictions,
+    pooled_predictions,
+    scores_from_predictions,
+    summarise,
+    use_local_mirror,
+)
 
 OUT = Path("experiments/out/validation")
 ALL_KINDS = ("tfidf", "tfidf-nostrip", "features", "embeddings", "ensemble")
@@ -74,8 +86,8 @@ def build_estimator(kind: str):
 
 
 def evaluate_kinds(articles: pd.DataFrame, kinds, *, splits=("random", "outlet"),
-                   seeds=(0, 1, 2), n_splits: int = 5, verbose: bool = True
-                   ) -> pd.DataFrame:
+                   seeds=(0, 1, 2), n_splits: int = 5, verbose: bool = True,
+                   pooled: bool = False) -> pd.DataFrame:
     """Cross-validate each kind on the same folds; return every fold's scores.
 
     Parameters
@@ -92,6 +104,11 @@ def evaluate_kinds(articles: pd.DataFrame, kinds, *, splits=("random", "outlet")
     n_splits : int, default 5
     verbose : bool, default True
         Print one line per kind: its time and the rows no split used.
+    pooled : bool, default False
+        Also score each kind with its probabilities averaged over each test fold's
+        articles of one outlet (kind ``"<kind>+pooled"``: what
+        ``make_ideology_classifier(kind, pool_outlets=True)`` predicts given the test
+        rows' outlets; an outlet-level answer).
 
     Returns
     -------
@@ -130,6 +147,15 @@ def evaluate_kinds(articles: pd.DataFrame, kinds, *, splits=("random", "outlet")
         fit = fit.sum().reset_index().assign(metric="fit_seconds", n_train=np.nan,
                                              n_test=np.nan)
         all_scores.append(pd.concat([scores, fit], ignore_index=True).assign(kind="ensemble"))
+        kind_scores["ensemble"], predictions["ensemble"] = all_scores[-1], pred
+    if pooled:
+        outlets = articles["meta_source"].to_numpy()
+        for kind in [k for k in ALL_KINDS if k in kinds]:
+            scores = scores_from_predictions(pooled_predictions(predictions[kind], outlets),
+                                             classes)
+            fit = kind_scores[kind][kind_scores[kind]["metric"] == "fit_seconds"]
+            all_scores.append(pd.concat([scores, fit.drop(columns="kind")],
+                                        ignore_index=True).assign(kind=f"{kind}+pooled"))
     return pd.concat(all_scores, ignore_index=True)
 
 
@@ -159,6 +185,8 @@ def main(argv=None) -> pd.DataFrame:
     parser.add_argument("--splits", default="random,outlet")
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--n-splits", type=int, default=5)
+    parser.add_argument("--no-pooled", action="store_true",
+                        help="leave out the outlet-pooled rows (<kind>+pooled)")
     parser.add_argument("--save-model", default=None,
                         help="fit the default kind on all articles, save it (skops) in the "
                              "data home and write models/NAME/MODEL_CARD.md")
@@ -178,7 +206,7 @@ def main(argv=None) -> pd.DataFrame:
     report.to_csv(OUT / "ideology_strip_report.csv", index=False)
 
     scores = evaluate_kinds(articles, kinds, splits=splits, seeds=seeds,
-                            n_splits=args.n_splits)
+                            n_splits=args.n_splits, pooled=not args.no_pooled)
     summary = summarise(scores)
     scores.to_csv(OUT / "ideology_unseen_outlets_scores.csv", index=False)
     summary.to_csv(OUT / "ideology_unseen_outlets.csv", index=False)

@@ -7,6 +7,8 @@
   or time splits, over several seeds, and returns tidy tables with confidence intervals.
 * :class:`OutletSignatureStripper` removes what identifies an outlet rather than its
   framing (names, bylines, datelines, boilerplate), learned on the training fold only.
+* :class:`OutletPooledClassifier` averages an article classifier's probabilities over
+  each outlet's articles (outlets are what AllSides labels).
 * :class:`TransformerClassifier` fine-tunes a transformer encoder on a CPU;
   :class:`SeedAveragedClassifier` averages a classifier over several training seeds.
 * :func:`save_model` / :func:`load_model` persist estimators with skops (never pickle).
@@ -35,6 +37,7 @@ _EXPORTS = {
     "ScorerFeatures": "._kinds",
     "TransformerClassifier": "._transformer",
     "SeedAveragedClassifier": "._seeds",
+    "OutletPooledClassifier": "._pooling",
     "save_model": "._persistence",
     "load_model": "._persistence",
     "UntrustedTypesError": "._persistence",

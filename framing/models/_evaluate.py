@@ -48,6 +48,7 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score
 
+from ._pooling import groups_fit_params
 from ._seeds import with_seed
 
 __all__ = ["Evaluation", "evaluate", "fold_metrics", "summarize_scores", "split_indices"]
@@ -180,19 +181,12 @@ def split_indices(y, *, split: str = "random", groups=None, dates=None, n_splits
     raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
 
 
-def _fit_params(estimator, groups):
-    """``fit`` keyword arguments that deliver ``groups`` to the steps that take them."""
-    from sklearn.pipeline import Pipeline
-
-    if groups is None:
+def _predict_params(model, groups):
+    """``groups=`` for a model that predicts with the test rows' outlets (pooling)."""
+    method = getattr(model, "predict_proba", None) or model.predict
+    if groups is None or "groups" not in inspect.signature(method).parameters:
         return {}
-    if isinstance(estimator, Pipeline):
-        return {f"{name}__groups": groups for name, step in estimator.steps
-                if step not in (None, "passthrough")
-                and "groups" in inspect.signature(step.fit).parameters}
-    if "groups" in inspect.signature(estimator.fit).parameters:
-        return {"groups": groups}
-    return {}
+    return {"groups": groups}
 
 
 def _take(X, rows):
@@ -214,7 +208,10 @@ def evaluate(estimator, texts, y, *, groups=None, dates=None, split="random",
     y : array-like of labels
     groups : array-like, optional
         The outlet of each text: required by ``split="outlet"``, and passed to ``fit``
-        (training rows only) when the estimator takes it.
+        (training rows only) when the estimator takes it, and to ``predict_proba`` (test
+        rows only) when that takes it (:class:`~framing.models.OutletPooledClassifier`
+        pools the predictions of each test outlet's articles; their labels are never
+        passed).
     dates : array-like of datetimes, optional
         Required by ``split="time"``.
     split : {"random", "outlet", "time"} or a list of them
@@ -288,15 +285,18 @@ def evaluate(estimator, texts, y, *, groups=None, dates=None, split="random",
                 if folds is not None and fold not in folds:
                     continue
                 model = with_seed(clone(estimator), int(seed))
-                params = _fit_params(model, None if group_array is None
-                                     else group_array[train])
+                params = groups_fit_params(model, None if group_array is None
+                                           else group_array[train])
                 started = time.perf_counter()
                 model.fit(_take(texts, train), y[train], **params)
                 seconds = time.perf_counter() - started
                 X_test = _take(texts, test)
-                proba = model.predict_proba(X_test) if hasattr(model, "predict_proba") else None
+                predict_params = _predict_params(model, None if group_array is None
+                                                 else group_array[test])
+                proba = (model.predict_proba(X_test, **predict_params)
+                         if hasattr(model, "predict_proba") else None)
                 pred = (np.asarray(model.classes_)[proba.argmax(axis=1)] if proba is not None
-                        else np.asarray(model.predict(X_test)))
+                        else np.asarray(model.predict(X_test, **predict_params)))
                 values = fold_metrics(y[test], pred, classes)
                 values["fit_seconds"] = seconds
                 score_rows += [(name, int(seed), fold, metric, float(value), len(train),

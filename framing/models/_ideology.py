@@ -66,7 +66,7 @@ def _member(kind, random_state, options):
 def make_ideology_classifier(kind: str | None = None, *, random_state: int = 0,
                              strip: bool | dict = True, members=("tfidf", "embeddings",
                                                                  "features"),
-                             weights=None, **options):
+                             weights=None, pool_outlets: bool = False, **options):
     """An unfitted scikit-learn classifier of article ideology (left/center/right).
 
     Parameters
@@ -81,6 +81,11 @@ def make_ideology_classifier(kind: str | None = None, *, random_state: int = 0,
         The kinds averaged by ``kind="ensemble"``.
     weights : sequence of float, optional
         Ensemble weights (default equal).
+    pool_outlets : bool, default False
+        Wrap the pipeline in an :class:`~framing.models.OutletPooledClassifier`: given
+        ``groups=`` (each article's outlet) at prediction, every article gets the mean
+        probabilities of its outlet's articles. An outlet-level answer (AllSides labels
+        outlets); without ``groups`` it predicts as the pipeline does.
     **options
         Parameters of the kind's model (for example ``C`` for the logistic regressions,
         ``epochs`` for the transformer); ignored by ``"ensemble"``.
@@ -89,7 +94,9 @@ def make_ideology_classifier(kind: str | None = None, *, random_state: int = 0,
     -------
     sklearn.pipeline.Pipeline
         Steps ``strip`` (or "passthrough") and ``clf``; ``fit(texts, y)``,
-        ``predict(texts)``, ``predict_proba(texts)``.
+        ``predict(texts)``, ``predict_proba(texts)``. With ``pool_outlets=True``, an
+        :class:`~framing.models.OutletPooledClassifier` around it (``fit(texts, y,
+        groups=outlets)``, ``predict(texts, groups=outlets)``).
 
     Examples
     --------
@@ -104,6 +111,7 @@ def make_ideology_classifier(kind: str | None = None, *, random_state: int = 0,
     """
     from sklearn.pipeline import Pipeline
 
+    from ._pooling import OutletPooledClassifier
     from ._text import OutletSignatureStripper
 
     kind = DEFAULT_IDEOLOGY_KIND if kind is None else kind
@@ -116,4 +124,5 @@ def make_ideology_classifier(kind: str | None = None, *, random_state: int = 0,
         clf = _member(kind, random_state, options)
     stripper = ("passthrough" if strip is False
                 else OutletSignatureStripper(**(strip if isinstance(strip, dict) else {})))
-    return Pipeline([("strip", stripper), ("clf", clf)])
+    pipeline = Pipeline([("strip", stripper), ("clf", clf)])
+    return OutletPooledClassifier(pipeline) if pool_outlets else pipeline
