@@ -59,7 +59,7 @@ def pool_by_group(proba, groups) -> np.ndarray:
 
     Examples
     --------
-    >>> pool_by_group([[0.9, 0.1], [0.3, 0.7], [0.2, 0.8]], ["a", "a", "b"]).tolist()
+    >>> pool_by_group([[0.9, 0.1], [0.3, 0.7], [0.2, 0.8]], ["a", "a", "b"]).round(2).tolist()
     [[0.6, 0.4], [0.6, 0.4], [0.2, 0.8]]
     """
     proba = np.asarray(proba, dtype=float)
