@@ -132,14 +132,9 @@ class SeedAveragedClassifier(ClassifierMixin, BaseEstimator):
     @classmethod
     def load(cls, path) -> SeedAveragedClassifier:
         """Load a classifier written by :meth:`save` (safetensors and JSON only)."""
-        from ._transformer import TransformerClassifier, _model_folder
+        from ._transformer import TransformerClassifier, read_saved_config
 
-        folder = _model_folder(path)
-        index_path = folder / INDEX_NAME
-        if not index_path.is_file():
-            raise FileNotFoundError(f"{index_path} not found: not a folder written by "
-                                    "SeedAveragedClassifier.save")
-        index = json.loads(index_path.read_text(encoding="utf-8"))
+        folder, index = read_saved_config(path, INDEX_NAME, "SeedAveragedClassifier.save")
         members = [TransformerClassifier.load(folder / f"seed_{seed}")
                    for seed in index["seeds"]]
         template = clone(members[0]).set_params(random_state=index["random_state"])

@@ -460,12 +460,7 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         import torch
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-        folder = _model_folder(path)
-        config_path = folder / CONFIG_NAME
-        if not config_path.is_file():
-            raise FileNotFoundError(f"{config_path} not found: not a folder written by "
-                                    "TransformerClassifier.save")
-        config = json.loads(config_path.read_text(encoding="utf-8"))
+        folder, config = read_saved_config(path, CONFIG_NAME, "TransformerClassifier.save")
         set_transformers_offline()
         clf = cls(**config["params"])
         clf.classes_ = np.asarray(config["classes"])
@@ -495,6 +490,15 @@ def _native_bfloat16(torch) -> bool:
     """Whether this CPU computes bfloat16 in hardware (torch's own CPU probes)."""
     probes = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
     return any(getattr(torch.cpu, name, lambda: False)() for name in probes)
+
+
+def read_saved_config(path, name, writer) -> tuple[Path, dict]:
+    """The model folder of ``path`` and its JSON file ``name``, written by ``writer``."""
+    folder = _model_folder(path)
+    config_path = folder / name
+    if not config_path.is_file():
+        raise FileNotFoundError(f"{config_path} not found: not a folder written by {writer}")
+    return folder, json.loads(config_path.read_text(encoding="utf-8"))
 
 
 def _model_folder(path) -> Path:
