@@ -39,10 +39,15 @@ def ensemble_predictions(predictions: dict[str, pd.DataFrame], members, seeds=No
             frame = frame[frame["seed"].isin(seeds)]
         frames.append(frame.set_index(keys).filter(like="proba["))
     mean = sum(frames) / len(frames)
-    classes = np.asarray([c[len("proba["):-1] for c in mean.columns])
     out = mean.reset_index()
-    out["y_pred"] = classes[mean.to_numpy().argmax(axis=1)]
+    out["y_pred"] = _most_probable(mean)
     return out
+
+
+def _most_probable(proba: pd.DataFrame) -> np.ndarray:
+    """The class of each row's largest ``proba[<class>]`` column."""
+    classes = np.asarray([c[len("proba["):-1] for c in proba.columns])
+    return classes[proba.to_numpy().argmax(axis=1)]
 
 
 def pooled_predictions(pred: pd.DataFrame, groups) -> pd.DataFrame:
@@ -52,14 +57,15 @@ def pooled_predictions(pred: pd.DataFrame, groups) -> pd.DataFrame:
     what :class:`framing.models.OutletPooledClassifier` predicts on each test fold, given
     the test rows' outlets, without refitting.
     """
-    out = pred.copy()
+    from framing.models._pooling import pool_by_group
+
+    out = pred.reset_index(drop=True)
     columns = [c for c in out if c.startswith("proba[")]
-    outlets = pd.Series(np.asarray(groups, dtype=object)[out["position"].to_numpy()],
-                        index=out.index, name="outlet").astype(str)
-    out[columns] = out.groupby([out["split"], out["seed"], out["fold"], outlets])[
-        columns].transform("mean")
-    classes = np.asarray([c[len("proba["):-1] for c in columns])
-    out["y_pred"] = classes[out[columns].to_numpy().argmax(axis=1)]
+    outlets = np.asarray(groups, dtype=object)[out["position"].to_numpy()]
+    for rows in out.groupby(["split", "seed", "fold"]).indices.values():
+        out.loc[rows, columns] = pool_by_group(out.loc[rows, columns].to_numpy(),
+                                               outlets[rows])
+    out["y_pred"] = _most_probable(out[columns])
     return out
 
 
