@@ -34,7 +34,9 @@ features on the same folds and seed, which is what ``make_bias_classifier("ensem
 
 Outputs (``experiments/out/validation/``): ``babe_classifier.csv`` (summary: kind, split,
 metric, mean, 95% CI, n, mean fit seconds), ``babe_classifier_scores.csv`` (every fold),
-``babe_classifier_predictions_<kind>.csv`` (out-of-fold probabilities).
+``babe_classifier_predictions_<kind>.csv`` (out-of-fold probabilities),
+``babe_classifier_predictions_transformer_histories.csv`` (each fold's fine-tuning epochs:
+training loss, validation macro-F1, seconds, and the epoch early stopping kept).
 
 Figure 6 (``python -m experiments run babe_bias``) reuses :func:`load_data` and
 :func:`evaluate_kinds` (writing nothing here), so the figure and this script compute the
@@ -111,7 +113,8 @@ def evaluate_kinds(babe, kinds, *, seeds=(0, 1, 2), n_splits=5, transformer_seed
         Passed to ``make_bias_classifier("transformer", ...)``.
     cache : pathlib.Path, optional
         Folder for each kind's out-of-fold predictions, scores and settings
-        (``babe_classifier_predictions_<kind>.*``); None writes nothing.
+        (``babe_classifier_predictions_<kind>.*``; for the transformer also
+        ``..._histories.csv``, each fold's epochs); None writes nothing.
     reuse : bool, default False
         Read a kind's saved predictions from ``cache`` instead of refitting it when they
         were made with the same settings.
@@ -161,6 +164,9 @@ def evaluate_kinds(babe, kinds, *, seeds=(0, 1, 2), n_splits=5, transformer_seed
             if stem is not None:
                 predictions[kind].to_csv(stem.with_suffix(".csv"), index=False)
                 scores.to_csv(stem.with_name(stem.name + "_scores.csv"), index=False)
+                if len(result.histories):  # fine-tuned kinds: every fold's epochs
+                    result.histories.to_csv(stem.with_name(stem.name + "_histories.csv"),
+                                            index=False)
                 stem.with_suffix(".json").write_text(json.dumps(settings))
         kind_scores[kind] = scores.assign(kind=kind)
     all_scores = [s for k, s in kind_scores.items() if k in kinds]

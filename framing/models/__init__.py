@@ -10,7 +10,8 @@
 * :class:`OutletPooledClassifier` averages an article classifier's probabilities over
   each outlet's articles (outlets are what AllSides labels).
 * :class:`TransformerClassifier` fine-tunes a transformer encoder on a CPU;
-  :class:`SeedAveragedClassifier` averages a classifier over several training seeds.
+  :class:`SeedAveragedClassifier` averages a classifier over several training seeds;
+  :func:`training_history` reads their epochs (also in ``Evaluation.histories``).
 * :func:`save_model` / :func:`load_model` persist estimators with skops (never pickle).
 
 Names are imported lazily, so ``import framing.models`` stays cheap (no torch).
@@ -34,6 +35,7 @@ _EXPORTS = {
     "DEFAULT_IDEOLOGY_KIND": "._ideology",
     "DEFAULT_BIAS_KIND": "._bias",
     "split_indices": "._evaluate",
+    "training_history": "._history",
     "ScorerFeatures": "._kinds",
     "TransformerClassifier": "._transformer",
     "SeedAveragedClassifier": "._seeds",

@@ -48,6 +48,7 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score
 
+from ._history import training_history
 from ._pooling import groups_fit_params
 from ._seeds import with_seed
 
@@ -76,12 +77,17 @@ class Evaluation:
         with ``predict_proba``, ``proba[<class>]`` (the out-of-fold predictions).
     excluded : dict
         Per split, how many rows were left out (time split: rows without a date).
+    histories : DataFrame
+        Per split, seed and fold, the epochs of every fine-tuned model in the estimator
+        (:func:`~framing.models.training_history`: member, epoch, best, training loss,
+        validation macro-F1, seconds); empty for estimators that keep no history.
     """
 
     scores: pd.DataFrame
     summary: pd.DataFrame
     predictions: pd.DataFrame
     excluded: dict = field(default_factory=dict)
+    histories: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def table(self, metric: str = "f1_macro") -> pd.DataFrame:
         """One metric's summary, one row per split (a compact view for reports)."""
@@ -234,7 +240,8 @@ def evaluate(estimator, texts, y, *, groups=None, dates=None, split="random",
     -------
     Evaluation
         ``scores`` (long: split, seed, fold, metric, value, n_train, n_test), ``summary``
-        (means and CIs per split and metric), ``predictions`` (out of fold).
+        (means and CIs per split and metric), ``predictions`` (out of fold),
+        ``histories`` (each fold's training epochs, for fine-tuned models).
 
     Raises
     ------
@@ -275,7 +282,7 @@ def evaluate(estimator, texts, y, *, groups=None, dates=None, split="random",
                              f"got {sorted(folds)}")
     group_array = None if groups is None else np.asarray(groups, dtype=object)
     classes = np.unique(y)
-    score_rows, prediction_frames, excluded = [], [], {}
+    score_rows, prediction_frames, history_frames, excluded = [], [], [], {}
     for name in splits:
         for seed in seeds:
             indices, excluded[name] = split_indices(y, split=name, groups=group_array,
@@ -299,6 +306,9 @@ def evaluate(estimator, texts, y, *, groups=None, dates=None, split="random",
                         else np.asarray(model.predict(X_test, **predict_params)))
                 values = fold_metrics(y[test], pred, classes)
                 values["fit_seconds"] = seconds
+                history_frames.append(training_history(model).assign(split=name,
+                                                                     seed=int(seed),
+                                                                     fold=fold))
                 score_rows += [(name, int(seed), fold, metric, float(value), len(train),
                                 len(test)) for metric, value in values.items()]
                 frame = pd.DataFrame({"split": name, "seed": int(seed), "fold": fold,
@@ -312,9 +322,12 @@ def evaluate(estimator, texts, y, *, groups=None, dates=None, split="random",
                           f"{values['f1_macro']:.3f} ({seconds:.0f}s fit)", flush=True)
     scores = pd.DataFrame(score_rows, columns=["split", "seed", "fold", "metric", "value",
                                                "n_train", "n_test"])
+    histories = pd.concat(history_frames, ignore_index=True)
+    first = ["split", "seed", "fold"]
+    histories = histories[first + [c for c in histories.columns if c not in first]]
     return Evaluation(scores=scores, summary=summarize_scores(scores, level),
                       predictions=pd.concat(prediction_frames, ignore_index=True),
-                      excluded=excluded)
+                      excluded=excluded, histories=histories)
 
 
 def fold_metrics(y_true, y_pred, classes) -> dict[str, float]:

@@ -163,3 +163,19 @@ def test_auto_precision_uses_bfloat16_only_where_the_cpu_has_it(tiny, monkeypatc
         warnings.filterwarnings("error", ".*emulated")  # "auto" never emulates bfloat16
         clf.fit(SENTENCES, LABELS)
     assert clf.precision_ == ("bfloat16" if native else "float32")
+
+
+def test_evaluate_records_every_folds_training_epochs(tiny):
+    from framing.models import evaluate
+
+    params = {**tiny, "max_steps": None, "epochs": 2, "validation_fraction": 0.25,
+              "patience": 1, "batch_size": 16}
+    clf = make_bias_classifier("transformer", model="minilm", n_seeds=2, **params)
+    result = evaluate(clf, SENTENCES * 2, LABELS * 2, n_splits=2, seeds=(0,))
+    history = result.histories
+    assert set(history["fold"]) == {0, 1} and set(history["split"]) == {"random"}
+    assert set(history["member"]) == {"seed_0", "seed_1"}
+    per_model = history.groupby(["fold", "member"])
+    assert (per_model["best"].sum() == 1).all()  # one kept epoch per fitted model
+    assert per_model["epoch"].max().between(1, 2).all()
+    assert history["val_f1_macro"].notna().all() and (history["seconds"] > 0).all()
