@@ -146,7 +146,8 @@ def draw_scores(ax, y, rows: pd.DataFrame, *, colour: str, marker: str, label: s
     high = np.nan_to_num(rows["ci_high"].to_numpy(dtype=float) - mean)
     handle = ax.errorbar(mean, y, xerr=[low, high], fmt=marker, color=colour, ecolor=colour,
                          elinewidth=1.4, capsize=3, markersize=6, label=label, zorder=3)
-    for x, height, value in zip(mean + high, y, mean, strict=True):
+    # A t-interval can pass 1 (few folds, wide spread); the label stays inside the axes.
+    for x, height, value in zip(np.minimum(mean + high, 1.0), y, mean, strict=True):
         ax.annotate(f"{value:.2f}", (x, height), xytext=(4, 0), textcoords="offset points",
                     va="center", fontsize=7, color="#333333")
     return handle

@@ -15,7 +15,11 @@ duplicate articles dropped) and the evaluation
 (:func:`~experiments.validation.ideology_unseen_outlets.evaluate_kinds`: the outlet
 stripper fitted on training folds only, the ensemble as the mean of its members'
 out-of-fold probabilities) are the validation script's, so the figure and the script give
-the same numbers. Smoke runs use a label-stratified sample of ``n_articles`` articles.
+the same numbers. A kind listed as ``"<kind>+pooled"`` scores ``<kind>``'s out-of-fold
+probabilities averaged over each test fold's articles of one outlet: what
+``make_ideology_classifier(kind, pool_outlets=True)`` predicts when told which test
+articles share an outlet (never its label), an outlet-level answer drawn beside the
+article-level one. Smoke runs use a label-stratified sample of ``n_articles`` articles.
 
 Outputs: ``ideology_classifiers.csv`` (kind, split, metric, mean, sd, ci_low, ci_high, n
 for macro-F1, accuracy, balanced accuracy and per-class F1), ``ideology_classifiers_folds.csv``
@@ -52,13 +56,24 @@ KIND_NAMES = {"tfidf-nostrip": "TF-IDF + LR,\noutlet signatures kept",
               "embeddings": "MiniLM embeddings + LR",
               "ensemble": "ensemble (TF-IDF,\nembeddings, features)",
               "transformer": "fine-tuned MiniLM"}
+POOLED = "+pooled"
+
+
+def kind_name(kind: str) -> str:
+    """The figure's label of a kind; ``"<kind>+pooled"`` names its base kind."""
+    if kind.endswith(POOLED):
+        base = kind.removesuffix(POOLED)
+        return f"{KIND_NAMES.get(base, base).splitlines()[0]},\npooled over each outlet"
+    return KIND_NAMES.get(kind, kind)
 
 
 def run(ctx: Context) -> None:
     from .validation.ideology_unseen_outlets import build_estimator, evaluate_kinds, load_data
 
     config = ctx.config
-    kinds = list(config["kinds"])
+    # "<kind>+pooled" rows reuse <kind>'s out-of-fold probabilities: nothing more is fitted.
+    pooled = [k.removesuffix(POOLED) for k in config["kinds"] if k.endswith(POOLED)]
+    kinds = [k for k in config["kinds"] if not k.endswith(POOLED)]
     corpus = load_data()
     articles = stratified_sample(corpus, config.get("n_articles"), ctx.seed)
     # As experiments._data.allsides records it: rows used, and rows after the filter.
@@ -68,7 +83,8 @@ def run(ctx: Context) -> None:
     record_encoders(ctx, {kind: build_estimator(kind) for kind in kinds})
     # Per-kind progress lines only in full runs: they take many minutes.
     scores = evaluate_kinds(articles, kinds, splits=config["splits"], seeds=config["seeds"],
-                            n_splits=config["n_splits"], verbose=not ctx.smoke)
+                            n_splits=config["n_splits"], verbose=not ctx.smoke,
+                            pooled=pooled)
     table, path = write_score_tables(ctx, scores, "ideology_classifiers")
     _draw(ctx, pd.read_csv(path), n_articles=len(articles),
           n_outlets=articles["meta_source"].nunique())
@@ -107,7 +123,7 @@ def _draw(ctx: Context, table: pd.DataFrame, *, n_articles: int, n_outlets: int)
                    alpha=0.8, zorder=1)
         handles.append(Line2D([], [], color="#000000", linewidth=1.0,
                               label=f"{config['target_label']}: {config['target']:g}"))
-        ax.set_yticks(range(len(kinds)), [KIND_NAMES.get(k, k) for k in kinds])
+        ax.set_yticks(range(len(kinds)), [kind_name(k) for k in kinds])
         ax.set_ylim(len(kinds) - 0.5, -0.5)
         ax.grid(axis="y", visible=False)
         ax.set_xlim(0.0, 1.0)
@@ -120,7 +136,9 @@ def _draw(ctx: Context, table: pd.DataFrame, *, n_articles: int, n_outlets: int)
                      f"{config['n_splits']}-fold cross-validation ({seed_text(config['seeds'])}): "
                      "StratifiedKFold vs StratifiedGroupKFold by outlet; outlet signatures "
                      "(names, bylines, boilerplate) stripped as learned on training folds "
-                     f"only. {CI_NOTE} The fine-tuned transformer kind is left out: far "
-                     "too slow on a CPU for a run of every figure. Anchors: "
+                     "only. \"Pooled over each outlet\": the probabilities averaged over a "
+                     "test fold's articles of one outlet (which articles share an outlet is "
+                     f"known, its rating is not). {CI_NOTE} The fine-tuned transformer kind "
+                     "is left out: far too slow on a CPU for a run of every figure. Anchors: "
                      f"{config['anchor_sources']}")
         ctx.save_figure(fig, "ideology_classifiers")

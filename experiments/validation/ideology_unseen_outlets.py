@@ -87,7 +87,7 @@ def build_estimator(kind: str):
 
 def evaluate_kinds(articles: pd.DataFrame, kinds, *, splits=("random", "outlet"),
                    seeds=(0, 1, 2), n_splits: int = 5, verbose: bool = True,
-                   pooled: bool = False) -> pd.DataFrame:
+                   pooled=False) -> pd.DataFrame:
     """Cross-validate each kind on the same folds; return every fold's scores.
 
     Parameters
@@ -104,11 +104,12 @@ def evaluate_kinds(articles: pd.DataFrame, kinds, *, splits=("random", "outlet")
     n_splits : int, default 5
     verbose : bool, default True
         Print one line per kind: its time and the rows no split used.
-    pooled : bool, default False
-        Also score each kind with its probabilities averaged over each test fold's
+    pooled : bool or sequence of str, default False
+        Also score kinds with their probabilities averaged over each test fold's
         articles of one outlet (kind ``"<kind>+pooled"``: what
         ``make_ideology_classifier(kind, pool_outlets=True)`` predicts given the test
-        rows' outlets; an outlet-level answer).
+        rows' outlets; an outlet-level answer). ``True`` pools every kind in ``kinds``;
+        a sequence pools those kinds only (each must be in ``kinds``).
 
     Returns
     -------
@@ -122,6 +123,10 @@ def evaluate_kinds(articles: pd.DataFrame, kinds, *, splits=("random", "outlet")
     unknown = set(kinds) - set(ALL_KINDS)
     if unknown:
         raise ValueError(f"unknown kinds {sorted(unknown)}; known: {', '.join(ALL_KINDS)}")
+    pooled = list(kinds) if pooled is True else list(pooled or ())
+    if set(pooled) - set(kinds):
+        raise ValueError(f"pooled kinds {sorted(set(pooled) - set(kinds))} are not in "
+                         f"kinds {list(kinds)}")
     classes = np.unique(articles["label"])
     needed = set(kinds) | (set(ENSEMBLE_MEMBERS) if "ensemble" in kinds else set())
     order = [k for k in ALL_KINDS if k in needed and k != "ensemble"]
@@ -150,7 +155,7 @@ def evaluate_kinds(articles: pd.DataFrame, kinds, *, splits=("random", "outlet")
         kind_scores["ensemble"], predictions["ensemble"] = all_scores[-1], pred
     if pooled:
         outlets = articles["meta_source"].to_numpy()
-        for kind in [k for k in ALL_KINDS if k in kinds]:
+        for kind in [k for k in ALL_KINDS if k in pooled]:
             scores = scores_from_predictions(pooled_predictions(predictions[kind], outlets),
                                              classes)
             fit = kind_scores[kind][kind_scores[kind]["metric"] == "fit_seconds"]

@@ -1,4 +1,5 @@
-"""The validation scripts' out-of-fold helpers: pooling over outlets within a test fold."""
+"""The validation scripts' out-of-fold helpers: pooling over outlets within a test fold,
+and the ideology script's choice of which kinds to pool."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import sys
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from framing.models._pooling import pool_by_group
 
@@ -34,3 +36,46 @@ def test_pooled_predictions_average_one_outlets_rows_of_one_test_fold():
     np.testing.assert_allclose(pooled["proba[l]"].tolist(), [0.65, 0.65, 0.2, 0.6, 0.4, 0.4])
     assert pooled["y_pred"].tolist() == ["l", "l", "r", "l", "r", "r"]
     assert pred["y_pred"].tolist() == ["l", "r", "r", "l", "l", "r"]  # input untouched
+
+
+def _articles(n_outlets=12, per_outlet=6):
+    """Articles whose wording follows their outlet's label: a leaning each outlet shares."""
+    words = {"left": "undocumented families fear raids",
+             "right": "illegal aliens criminal border",
+             "center": "senate vote committee bill"}
+    labels = ["left", "right", "center"]
+    rows = []
+    for o in range(n_outlets):
+        label = labels[o % 3]
+        for i in range(per_outlet):
+            rows.append({"input": f"{words[label]} story {i} from desk {o}", "label": label,
+                         "meta_source": f"outlet {o}",
+                         "date": pd.Timestamp("2019-01-01") + pd.Timedelta(days=o * 7 + i)})
+    return pd.DataFrame(rows)
+
+
+def test_evaluate_kinds_pools_only_the_kinds_asked_for():
+    from experiments.validation.ideology_unseen_outlets import evaluate_kinds
+
+    articles = _articles()
+    scores = evaluate_kinds(articles, ["tfidf", "tfidf-nostrip"], splits=["outlet"],
+                            seeds=(0,), n_splits=3, verbose=False, pooled=["tfidf"])
+    assert set(scores["kind"]) == {"tfidf", "tfidf-nostrip", "tfidf+pooled"}
+    pooled = scores[(scores["kind"] == "tfidf+pooled") & (scores["metric"] == "f1_macro")]
+    assert len(pooled) == 3  # one per outlet fold
+    every = evaluate_kinds(articles, ["tfidf"], splits=["outlet"], seeds=(0,), n_splits=3,
+                           verbose=False, pooled=True)
+    assert set(every["kind"]) == {"tfidf", "tfidf+pooled"}
+    # pooling reuses the out-of-fold probabilities: the unpooled rows do not change
+    plain = scores[scores["kind"] == "tfidf"].drop(columns="kind").reset_index(drop=True)
+    again = every[every["kind"] == "tfidf"].drop(columns="kind").reset_index(drop=True)
+    metrics = plain["metric"] != "fit_seconds"
+    pd.testing.assert_frame_equal(plain[metrics], again[metrics])
+
+
+def test_evaluate_kinds_refuses_to_pool_a_kind_it_does_not_evaluate():
+    from experiments.validation.ideology_unseen_outlets import evaluate_kinds
+
+    with pytest.raises(ValueError, match="not in kinds"):
+        evaluate_kinds(_articles(), ["tfidf"], splits=["outlet"], seeds=(0,), n_splits=3,
+                       verbose=False, pooled=["features"])
