@@ -55,15 +55,15 @@ KIND_NAMES = {"tfidf-nostrip": "TF-IDF + LR,\noutlet signatures kept",
               "tfidf": "TF-IDF + LR", "features": "framing features + LR",
               "embeddings": "MiniLM embeddings + LR",
               "ensemble": "ensemble (TF-IDF,\nembeddings, features)",
-              "transformer": "fine-tuned MiniLM"}
+              "transformer": "fine-tuned MiniLM",
+              "ensemble+pooled": "ensemble, pooled over\neach outlet's articles"}
 POOLED = "+pooled"
 
 
 def kind_name(kind: str) -> str:
-    """The figure's label of a kind; ``"<kind>+pooled"`` names its base kind."""
-    if kind.endswith(POOLED):
-        base = kind.removesuffix(POOLED)
-        return f"{KIND_NAMES.get(base, base).splitlines()[0]},\npooled over each outlet"
+    """The figure's label of a kind (a pooled kind without one of its own: "<kind>, pooled")."""
+    if kind not in KIND_NAMES and kind.endswith(POOLED):
+        return f"{kind.removesuffix(POOLED)}, pooled over\neach outlet's articles"
     return KIND_NAMES.get(kind, kind)
 
 
@@ -136,9 +136,10 @@ def _draw(ctx: Context, table: pd.DataFrame, *, n_articles: int, n_outlets: int)
                      f"{config['n_splits']}-fold cross-validation ({seed_text(config['seeds'])}): "
                      "StratifiedKFold vs StratifiedGroupKFold by outlet; outlet signatures "
                      "(names, bylines, boilerplate) stripped as learned on training folds "
-                     "only. \"Pooled over each outlet\": the probabilities averaged over a "
-                     "test fold's articles of one outlet (which articles share an outlet is "
-                     f"known, its rating is not). {CI_NOTE} The fine-tuned transformer kind "
-                     "is left out: far too slow on a CPU for a run of every figure. Anchors: "
+                     "only. \"Pooled over each outlet's articles\": the probabilities "
+                     "averaged over a test fold's articles of one outlet (which articles share "
+                     f"an outlet is known, its rating is not). {CI_NOTE} The fine-tuned "
+                     "transformer kind is left out: far too slow on a CPU for a run of every "
+                     "figure. Anchors: "
                      f"{config['anchor_sources']}")
         ctx.save_figure(fig, "ideology_classifiers")
