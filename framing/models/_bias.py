@@ -41,7 +41,9 @@ BIAS_KINDS = _kinds.KINDS
 #: with ``precision="bfloat16"`` fits a fold in 14-27 minutes but scored 0.802
 #: [0.782, 0.823] (lower on 4 of the 5 folds), so float32 stays the default. Two
 #: bfloat16 seeds averaged (``n_seeds=2``) scored 0.809 [0.792, 0.826] on the same folds,
-#: in about the time of one float32 fit: still below float32's single model.
+#: in about the time of one float32 fit: still below float32's single model. Three
+#: (``n_seeds=3``) scored 0.816 [0.800, 0.832], above float32 on four folds but by less
+#: than the fold spread, at three times the cost where the CPU lacks bfloat16.
 DEFAULT_BIAS_KIND = "transformer"
 
 _DEFAULTS = {
