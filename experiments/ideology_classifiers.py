@@ -55,14 +55,13 @@ KIND_NAMES = {"tfidf-nostrip": "TF-IDF + LR,\noutlet signatures kept",
               "tfidf": "TF-IDF + LR", "features": "framing features + LR",
               "embeddings": "MiniLM embeddings + LR",
               "ensemble": "ensemble (TF-IDF,\nembeddings, features)",
-              "transformer": "fine-tuned MiniLM",
-              "ensemble+pooled": "ensemble, pooled over\neach outlet's articles"}
+              "transformer": "fine-tuned MiniLM"}
 POOLED = "+pooled"
 
 
 def kind_name(kind: str) -> str:
-    """The figure's label of a kind (a pooled kind without one of its own: "<kind>, pooled")."""
-    if kind not in KIND_NAMES and kind.endswith(POOLED):
+    """The figure's label of a kind; ``"<kind>+pooled"`` reads "<kind>, pooled over ..."."""
+    if kind.endswith(POOLED):
         return f"{kind.removesuffix(POOLED)}, pooled over\neach outlet's articles"
     return KIND_NAMES.get(kind, kind)
 
