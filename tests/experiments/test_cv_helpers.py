@@ -79,3 +79,19 @@ def test_evaluate_kinds_refuses_to_pool_a_kind_it_does_not_evaluate():
     with pytest.raises(ValueError, match="not in kinds"):
         evaluate_kinds(_articles(), ["tfidf"], splits=["outlet"], seeds=(0,), n_splits=3,
                        verbose=False, pooled=["features"])
+
+
+def test_evaluate_kinds_fine_tunes_the_transformer_kind_with_the_options_given():
+    from experiments.validation.ideology_unseen_outlets import ALL_KINDS, evaluate_kinds
+
+    assert "transformer" not in ALL_KINDS  # hours on a CPU: only when named
+    articles = _articles(n_outlets=6, per_outlet=2)
+    tiny = {"max_chunks": 1, "max_length": 16, "epochs": 1, "max_steps": 1, "batch_size": 4}
+    scores = evaluate_kinds(articles, ["transformer"], splits=["outlet"], seeds=(0,),
+                            n_splits=2, verbose=False, pooled=True, transformer_options=tiny)
+    assert set(scores["kind"]) == {"transformer", "transformer+pooled"}
+    f1 = scores[scores["metric"] == "f1_macro"]
+    assert len(f1) == 4 and f1["value"].between(0, 1).all()  # 2 folds, plain and pooled
+    with pytest.raises(TypeError, match="no_such_setting"):
+        evaluate_kinds(articles, ["transformer"], splits=["outlet"], seeds=(0,), n_splits=2,
+                       verbose=False, transformer_options={"no_such_setting": 1})
