@@ -36,9 +36,10 @@ __all__ = ["DEFAULT_IDEOLOGY_KIND", "IDEOLOGY_KINDS", "make_ideology_classifier"
 IDEOLOGY_KINDS = _kinds.KINDS
 #: The best macro-F1 measured on unseen outlets (5-fold outlet split, seed 0; Figure 5,
 #: experiments/ideology_classifiers.py): ensemble 0.502 [0.420, 0.583], features 0.482,
-#: tfidf 0.468, embeddings 0.452. The fine-tuned transformer was not measured here
-#: (hours on a 2-core CPU). With ``pool_outlets=True`` and the test articles' outlets given
-#: at prediction, the ensemble reaches 0.767 [0.495, 1.039] on the same folds (an
+#: tfidf 0.468, embeddings 0.452; the fine-tuned transformer with one 256-token window an
+#: article 0.451 [0.341, 0.561] (its 4-window default takes about an hour a fold on a
+#: 2-core CPU). With ``pool_outlets=True`` and the test articles' outlets given at
+#: prediction, the ensemble reaches 0.767 [0.495, 1.039] on the same folds (an
 #: outlet-level answer; experiments/validation/ideology_unseen_outlets.py).
 DEFAULT_IDEOLOGY_KIND = "ensemble"
 
