@@ -7,10 +7,15 @@ not. :func:`save_model` writes a ``.skops`` file (:func:`skops.io.dump`), and
 trusted by skops by default nor one of framing's own estimators, and names them in the
 error. A caller who has inspected the list can pass it as ``trusted=``.
 
-framing's own classes (the stripper, the embedder, the scorers) are trusted by default:
-they hold parameters and fitted tables only. A :class:`~framing.models.TransformerClassifier`
-holds a torch model and is saved with its own :meth:`~framing.models.TransformerClassifier.save`
-(safetensors) instead.
+framing's own estimators (the stripper, the embedder, the scorers, ...) are trusted by
+default: they hold parameters and fitted tables only. They are trusted by their exact
+module path and class name (:data:`FRAMING_TRUSTED_TYPES`), never by a name prefix: skops
+resolves a type name with ``getattr(import_module(module), name)`` and may call what it
+finds, so trusting every name under ``framing.`` would let a crafted file call any function
+of framing, or anything a framing module imports, while it is being loaded.
+
+A :class:`~framing.models.TransformerClassifier` holds a torch model and is saved with
+its own :meth:`~framing.models.TransformerClassifier.save` (safetensors) instead.
 """
 
 from __future__ import annotations
@@ -18,10 +23,26 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["FRAMING_TRUSTED_PREFIXES", "UntrustedTypesError", "load_model", "save_model"]
+__all__ = ["FRAMING_TRUSTED_TYPES", "UntrustedTypesError", "load_model", "save_model"]
 
-#: Type-name prefixes trusted without being listed: framing's own code.
-FRAMING_TRUSTED_PREFIXES = ("framing.",)
+#: The classes a model file may construct without being listed in ``trusted=``: framing's
+#: own estimators, by the exact module path skops records, and scikit-learn's ``Bunch``
+#: (the dict of fitted members that ensembles keep), which skops does not trust by default.
+#: Each is a class whose construction sets attributes and runs no other code.
+FRAMING_TRUSTED_TYPES = frozenset({
+    "framing.features._frames.FrameScorer",
+    "framing.features._lexicon_scorer.LexiconScorer",
+    "framing.features._loaded.LoadedLanguageScorer",
+    "framing.features._sentiment.SentimentScorer",
+    "framing.features._sourcing.SourcingScorer",
+    "framing.features._term_choice.TermChoiceScorer",
+    "framing.models._embed.TextEmbedder",
+    "framing.models._kinds.ScorerFeatures",
+    "framing.models._pooling.OutletPooledClassifier",
+    "framing.models._seeds.SeedAveragedClassifier",
+    "framing.models._text.OutletSignatureStripper",
+    "sklearn.utils._bunch.Bunch",
+})
 
 
 class UntrustedTypesError(TypeError):
@@ -98,16 +119,27 @@ def load_model(path, trusted=None):
     Raises
     ------
     UntrustedTypesError
-        When the file contains types that are neither trusted by skops nor framing's own
-        nor listed in ``trusted``; the error lists them.
+        When the file contains types that are neither trusted by skops nor listed in
+        :data:`FRAMING_TRUSTED_TYPES` nor in ``trusted``; the error lists them. Nothing in
+        the file is constructed before this check.
+    ValueError
+        When the file is not a skops archive (a pickle, for example); the error names it.
     """
+    import zipfile
+
     import skops.io as sio
 
     path = Path(os.fspath(path))
+    if isinstance(trusted, str):
+        raise TypeError("trusted must be a sequence of type names, not one string")
+    if not path.is_file():
+        raise FileNotFoundError(f"no model file at {path}")
+    if not zipfile.is_zipfile(path):
+        raise ValueError(f"{path} is not a model saved by save_model (a .skops zip archive); "
+                         "framing never loads pickles, whose loading can run any code")
     untrusted = sio.get_untrusted_types(file=path)
-    allowed = set(trusted or ())
-    refused = [t for t in untrusted
-               if t not in allowed and not t.startswith(FRAMING_TRUSTED_PREFIXES)]
+    allowed = FRAMING_TRUSTED_TYPES | set(trusted or ())
+    refused = [t for t in untrusted if t not in allowed]
     if refused:
         raise UntrustedTypesError(path, refused)
     return sio.load(path, trusted=list(untrusted))
