@@ -14,7 +14,13 @@ FRAMING_MIRROR
     either a local folder laid out as ``OWNER/REPO/COMMIT/PATH`` or an ``http(s)://`` URL
     serving that layout. With it, the same fetchers run offline.
 FRAMING_OFFLINE
-    When set to ``1``, nothing is downloaded: only cached files (or a folder mirror) are used.
+    When set to ``1``, framing makes no network connection at all: pinned files come from
+    the cache or a mirror *folder* (an ``http(s)://`` mirror is refused), and fetching web
+    pages or feeds raises :class:`OfflineError`.
+FRAMING_ALLOW_PRIVATE
+    When set to ``1``, :func:`framing.collect.fetch_pages` (and what calls it) may fetch from
+    private, loopback and link-local addresses, such as a server on your own machine; by
+    default such URLs, and redirects to them, are refused.
 """
 
 from __future__ import annotations
@@ -24,6 +30,9 @@ from pathlib import Path
 
 __all__ = [
     "UPSTREAM_BASE",
+    "OfflineError",
+    "allow_private_addresses",
+    "ensure_online",
     "get_data_home",
     "get_mirror",
     "is_offline",
@@ -113,9 +122,39 @@ def get_mirror() -> str | None:
     return str(folder) + os.sep
 
 
+class OfflineError(OSError):
+    """Something needed the network while ``FRAMING_OFFLINE`` forbids it."""
+
+
 def is_offline() -> bool:
-    """Whether ``FRAMING_OFFLINE`` forbids downloads."""
+    """Whether ``FRAMING_OFFLINE`` forbids every network connection."""
     return os.environ.get("FRAMING_OFFLINE", "").strip().lower() in _TRUE
+
+
+def ensure_online(what: str) -> None:
+    """Raise :class:`OfflineError` naming ``what`` when ``FRAMING_OFFLINE`` is set.
+
+    Examples
+    --------
+    >>> import os
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"FRAMING_OFFLINE": "1"}):
+    ...     ensure_online("fetching 'https://example.org/'")
+    Traceback (most recent call last):
+    ...
+    framing._config.OfflineError: fetching 'https://example.org/' needs the network, but \
+FRAMING_OFFLINE is set: offline, framing uses only its cache and a mirror folder. Unset \
+FRAMING_OFFLINE (or set it to 0) to go online.
+    """
+    if is_offline():
+        raise OfflineError(f"{what} needs the network, but FRAMING_OFFLINE is set: offline, "
+                           "framing uses only its cache and a mirror folder. Unset "
+                           "FRAMING_OFFLINE (or set it to 0) to go online.")
+
+
+def allow_private_addresses() -> bool:
+    """Whether ``FRAMING_ALLOW_PRIVATE`` lets fetches reach private and loopback addresses."""
+    return os.environ.get("FRAMING_ALLOW_PRIVATE", "").strip().lower() in _TRUE
 
 
 def set_transformers_offline() -> None:

@@ -230,6 +230,9 @@ def fetch_files(
         A file's sha256 differs from the pinned value; it is not cached.
     DownloadError
         A file could not be obtained; the message names the URL and ``FRAMING_MIRROR``.
+        Also when a file is not cached and ``FRAMING_OFFLINE`` is set, unless
+        ``FRAMING_MIRROR`` is a local folder: offline, no server is contacted, a mirror
+        server included.
     """
     retries = RETRIES if retries is None else retries
     backoff = BACKOFF if backoff is None else backoff
@@ -242,6 +245,14 @@ def fetch_files(
     upstream = UPSTREAM_BASE if upstream is None else upstream
     base = get_mirror()
     fallback = upstream if mirror_fallback and base is not None and not is_offline() else None
+    if is_offline() and base is not None and base.startswith(("http://", "https://")):
+        # offline means no connection at all, even to a mirror server
+        raise DownloadError(
+            f"{len(todo)} file(s) are not cached, for example {todo[0][0].relpath}, and "
+            f"FRAMING_OFFLINE is set: the mirror FRAMING_MIRROR={base} is a server, which "
+            "offline framing does not contact. Point FRAMING_MIRROR at a local mirror "
+            "folder, or unset FRAMING_OFFLINE."
+        )
     if base is None:
         if is_offline():
             raise DownloadError(

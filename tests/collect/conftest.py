@@ -20,10 +20,18 @@ def _threaded_server():
 
 
 @pytest.fixture
-def server(_threaded_server):
+def server(_threaded_server, monkeypatch):
     """A threaded pytest-httpserver on 127.0.0.1 (concurrent requests, slow handlers),
-    with no handlers and an empty log at the start of each test."""
+    with no handlers and an empty log at the start of each test.
+
+    Fetching from 127.0.0.1 is refused unless asked for: the test opts in with
+    ``FRAMING_ALLOW_PRIVATE``, as a user with a server on their own machine would. A path
+    without a handler answers 404, as on a real site: with pytest-httpserver's default 500,
+    a missing robots.txt would close the whole host (RFC 9309 treats 5xx as disallow-all).
+    """
+    monkeypatch.setenv("FRAMING_ALLOW_PRIVATE", "1")
     _threaded_server.clear()
+    _threaded_server.no_handler_status_code = 404
     yield _threaded_server
     _threaded_server.clear()
 

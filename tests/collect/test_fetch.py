@@ -139,7 +139,8 @@ def test_robots_txt_user_agent_and_content_type(server):
 
 def test_connection_refused_is_a_failure_not_an_exception():
     (result,) = fetch_pages(["http://127.0.0.1:9/nothing"], retries=1, backoff=0.01,
-                            min_interval=0.0, timeout=(0.5, 0.5))
+                            min_interval=0.0, timeout=(0.5, 0.5), respect_robots=False,
+                            allow_private=True)
     assert not result.ok and result.reason.startswith("connection error")
 
 
