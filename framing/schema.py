@@ -200,6 +200,25 @@ def _check_string(df: pd.DataFrame, column: str, *, allow_missing: bool, allow_e
             raise SchemaError("empty string", column=column, row=row, position=pos)
 
 
+def _check_outlet_keys(df: pd.DataFrame) -> None:
+    """Refuse outlet names that are not normalised keys ("Fox News" for "fox-news").
+
+    Grouping, joins with the outlets table and outlet splits all compare keys: "Fox News"
+    and "fox-news" would count as two outlets.
+    """
+    values = df["outlet"].to_numpy(dtype=object)
+    keys = {value: normalize_outlet(value) for value in pd.unique(values)}
+    if all(key == value for value, key in keys.items()):
+        return
+    not_normal = np.fromiter((keys[v] != v for v in values), dtype=bool, count=len(values))
+    row, pos = _first_bad(not_normal, df.index)
+    value = values[pos]
+    hint = (f"normalize_outlet gives {keys[value]!r}" if keys[value]
+            else "it has no letters or digits")
+    raise SchemaError(f"outlet {value!r} is not a normalised key ({hint}); map the column with "
+                      "framing.schema.normalize_outlet", column="outlet", row=row, position=pos)
+
+
 def _check_index(index: pd.Index, name: str) -> None:
     if index.name != name:
         raise SchemaError(f"the index must be named {name!r}, not {index.name!r}", column="index")
@@ -220,6 +239,9 @@ def _check_index(index: pd.Index, name: str) -> None:
 
 def validate_articles(df: pd.DataFrame, *, allow_extra: bool = False) -> pd.DataFrame:
     """Check that ``df`` satisfies the articles contract; return it unchanged.
+
+    ``outlet`` must hold normalised keys, as :func:`normalize_outlet` makes them
+    (``"fox-news"``, not ``"Fox News"``): loaders normalise outlets before they validate.
 
     Parameters
     ----------
@@ -254,6 +276,12 @@ def validate_articles(df: pd.DataFrame, *, allow_extra: bool = False) -> pd.Data
     ... except SchemaError as err:
     ...     print(err)
     column 'text', row 'a1' (position 0): missing value
+    >>> try:
+    ...     validate_articles(df.assign(outlet=["Fox News"]))
+    ... except SchemaError as err:
+    ...     print(err)  # doctest: +NORMALIZE_WHITESPACE
+    column 'outlet', row 'a1' (position 0): outlet 'Fox News' is not a normalised key
+    (normalize_outlet gives 'fox-news'); map the column with framing.schema.normalize_outlet
     """
     if not isinstance(df, pd.DataFrame):
         raise SchemaError(f"expected a pandas DataFrame, got {type(df).__name__}")
@@ -264,6 +292,7 @@ def validate_articles(df: pd.DataFrame, *, allow_extra: bool = False) -> pd.Data
         raise SchemaError("duplicate column", column=df.columns[df.columns.duplicated()][0])
     _check_index(df.index, "article_id")
     _check_string(df, "outlet", allow_missing=False, allow_empty=False)
+    _check_outlet_keys(df)
     date = df["date"]
     if not isinstance(date.dtype, pd.DatetimeTZDtype) or str(date.dtype.tz) != "UTC":
         raise SchemaError(

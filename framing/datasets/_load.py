@@ -17,6 +17,7 @@ import io
 import json
 import os
 import re
+import stat
 import warnings
 import zlib
 from collections.abc import Iterable, Mapping
@@ -27,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .._tables import ReportTable
+from .._timezones import UnknownTimeZone, dateutil_tzinfos, spell_out_gmt_offsets
 from .._warnings import warn_at_caller
 from ..schema import (
     ARTICLE_COLUMNS,
@@ -70,19 +72,26 @@ _DEFAULT_B = _dt.datetime(2001, 2, 2)
 _OUT_OF_RANGE = "date out of range (1677-09-22 to 2262-04-11)"
 
 _LONE_CR = re.compile(r"\r(?!\n)")
+# "UTC" or "GMT" alone, not followed by an offset ("GMT+3" has its own reading).
+_UNIVERSAL_NAME = re.compile(r"(?<![A-Za-z])(?:UTC|GMT)(?![A-Za-z+-])")
 _JSON_TYPES = {dict: "object", list: "array", str: "string", int: "number", float: "number",
                bool: "boolean", type(None): "null"}
 
 
 @dataclass
 class _File:
-    """One input file, read: its raw rows (already renamed) and what could not be parsed."""
+    """One input file, read: its raw rows (already renamed) and what could not be parsed.
+
+    ``per_row_columns``: each row names its own fields (JSONL), so two fields that would get
+    the same name clash in the rows that fill both, not in the whole file (CSV, parquet).
+    """
 
     source: str
     frame: pd.DataFrame
     lines: np.ndarray
     rejected: list[dict] = field(default_factory=list)
     raw_columns: tuple[str, ...] = ()
+    per_row_columns: bool = False
 
     @property
     def n_rows(self) -> int:
@@ -101,8 +110,13 @@ def _kind(path: Path) -> str | None:
     return None
 
 
-def _expand(path_or_paths) -> tuple[list[tuple[Path, str]], list[dict]]:
-    """Return ((path, kind) to read in order, skipped files) for the user's paths."""
+def _expand(path_or_paths, *, skipped_listed_in: str = ""
+            ) -> tuple[list[tuple[Path, str]], list[dict]]:
+    """Return ((path, kind) to read in order, skipped files) for the user's paths.
+
+    Files and folders skipped for any reason but being hidden are also named in a warning;
+    ``skipped_listed_in`` tells the user where the full list is kept.
+    """
     if isinstance(path_or_paths, str | os.PathLike):
         given = [path_or_paths]
     elif isinstance(path_or_paths, Iterable) and not isinstance(path_or_paths, bytes):
@@ -123,10 +137,15 @@ def _expand(path_or_paths) -> tuple[list[tuple[Path, str]], list[dict]]:
                 names = ", ".join(s["source"] for s in skipped_here[:3])
                 raise ValueError(f"{path}: no {_SUPPORTED} files in this folder"
                                  + (f" (skipped {names}, ...)" if names else ""))
-        elif path.is_file():
+        elif path.is_symlink() and not path.exists():
+            raise FileNotFoundError(f"no such file or folder: {path} (a broken link to "
+                                    f"{os.readlink(path)})")
+        elif path.exists():
             kind = _kind(path)
             if kind is None:
                 raise ValueError(f"{path}: unsupported file type; expected {_SUPPORTED}")
+            if (why := _not_regular(path)) is not None:
+                raise ValueError(f"{path}: {why}")
             found = [(path, kind)]
         else:
             raise FileNotFoundError(f"no such file or folder: {path}")
@@ -137,24 +156,78 @@ def _expand(path_or_paths) -> tuple[list[tuple[Path, str]], list[dict]]:
                 raise ValueError(f"{file} is given more than once (also as {seen[key]})")
             seen[key] = file
             files.append((file, kind))
+    visible = [s for s in skipped if not s["reason"].startswith("hidden")]
+    if visible:
+        shown = "; ".join(f"{s['source']} ({s['reason']})" for s in visible[:3])
+        more = "; ..." if len(visible) > 3 else ""
+        where = f" (see {skipped_listed_in})" if skipped_listed_in else ""
+        warn_at_caller(f"skipped {len(visible)} file(s) or folder(s): {shown}{more}{where}")
     return files, skipped
+
+
+_SPECIAL_FILES = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+                  (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _not_regular(path: Path) -> str | None:
+    """Why ``path``, its links followed, is not a file to read; ``None`` when it is one.
+
+    Reading a named pipe waits for a writer that never comes, and a link to ``/dev/zero``
+    never ends: only regular files are read.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError as err:
+        if path.is_symlink():
+            return f"a broken link ({err.strerror})"
+        return f"cannot be read ({err.strerror})"
+    if stat.S_ISREG(mode):
+        return None
+    what = next((name for test, name in _SPECIAL_FILES if test(mode)), "a special file")
+    return f"not a regular file but {what}"
 
 
 def _walk(folder: Path) -> tuple[list[tuple[Path, str]], list[dict]]:
     found, skipped = [], []
-    for root, dirs, names in os.walk(folder):
+    # Links to folders are followed, so a folder is read once, at the first path that
+    # reaches it (in sorted order); a link back into a folder being read is a loop.
+    read_as: dict[str, Path] = {}
+
+    def unlistable(err: OSError) -> None:
+        skipped.append({"source": str(err.filename),
+                        "reason": f"folder cannot be listed ({err.strerror})"})
+
+    for root, dirs, names in os.walk(folder, onerror=unlistable, followlinks=True):
         root_path = Path(root)
-        # Hidden folders (.git, .ipynb_checkpoints) hold copies or tooling, never the corpus:
-        # Jupyter's checkpoints would otherwise load every CSV twice.
-        for name in [d for d in dirs if d.startswith(".")]:
-            skipped.append({"source": str(root_path / name), "reason": "hidden folder"})
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        read_as.setdefault(os.path.realpath(root), root_path)
+        kept = []
+        for name in sorted(dirs):
+            path = root_path / name
+            # Hidden folders (.git, .ipynb_checkpoints) hold copies or tooling, never the
+            # corpus: Jupyter's checkpoints would otherwise load every CSV twice.
+            if name.startswith("."):
+                skipped.append({"source": str(path), "reason": "hidden folder"})
+                continue
+            real = os.path.realpath(path)
+            if real in read_as:
+                first = read_as[real]
+                if first == root_path or first in root_path.parents:
+                    reason = f"link loop: leads back to {first}, which contains it"
+                else:
+                    reason = f"same folder as {first}, read there"
+                skipped.append({"source": str(path), "reason": reason})
+                continue
+            read_as[real] = path
+            kept.append(name)
+        dirs[:] = kept
         for name in names:
             path = root_path / name
             if name.startswith("."):
                 skipped.append({"source": str(path), "reason": "hidden file"})
             elif (kind := _kind(path)) is None:
                 skipped.append({"source": str(path), "reason": f"not {_SUPPORTED}"})
+            elif (why := _not_regular(path)) is not None:
+                skipped.append({"source": str(path), "reason": why})
             else:
                 found.append((path, kind))
 
@@ -204,12 +277,78 @@ def _decode_whole(data: bytes, encoding: str, source: str) -> str:
     return text.lstrip("\ufeff") if encoding.startswith("utf-16") else text
 
 
+# UTF-32 first: its little-endian mark begins with UTF-16's.
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+#: Bytes from the start of a file enough to tell UTF-16 or UTF-32 text.
+_SNIFF_BYTES = 4096
+
+
+def _wide_text(sample: bytes) -> tuple[str, str] | None:
+    """(encoding to pass, evidence) when ``sample`` starts UTF-16 or UTF-32 text, else None.
+
+    ``sample`` is a file's first bytes. Without a byte-order mark, such text is told by its
+    NUL bytes: a JSON line or a CSV header starts with an ASCII character, which UTF-16 and
+    UTF-32 write beside one or three NUL bytes, and mostly ASCII text keeps that pattern.
+    """
+    for bom, name in _WIDE_BOMS:
+        if sample.startswith(bom):
+            return name, f"it starts with a {name.upper()} byte-order mark"
+    for width, layouts in ((4, (("utf-32-le", 0), ("utf-32-be", 3))),
+                           (2, (("utf-16-le", 0), ("utf-16-be", 1)))):
+        usable = len(sample) - len(sample) % width
+        if usable < 2 * width:
+            continue
+        for name, position in layouts:
+            first = sample[:width]
+            if first[position] == 0 or first.count(0) != width - 1:
+                continue
+            characters = sample[position:usable:width]
+            padding = [sample[k:usable:width] for k in range(width) if k != position]
+            if (characters.count(0) <= 0.05 * len(characters)
+                    and all(p.count(0) >= 0.25 * len(p) for p in padding)):
+                return name, "NUL bytes between its characters"
+    return None
+
+
+def _wide_text_hint(sample: bytes, encoding: str) -> str:
+    """A hint to add to a file's errors when it is UTF-16/32 text read as ``encoding``; or ""."""
+    if "\n".encode(encoding) != b"\n":
+        return ""  # the user already chose a wide encoding
+    found = _wide_text(sample)
+    if found is None:
+        return ""
+    name, evidence = found
+    return f' (the file looks like {name[:6].upper()} text, {evidence}: pass encoding="{name}")'
+
+
+def _refuse_wide_text(sample: bytes, encoding: str, source: str) -> None:
+    """Fail a CSV or TSV file that is UTF-16/32 text read with an ASCII-compatible encoding.
+
+    Such a file may decode without error (NUL is a valid UTF-8 character) into a garbled
+    header; there is no row in it to keep.
+    """
+    hint = _wide_text_hint(sample, encoding)
+    if hint:
+        raise ValueError(f"{source}: the file was not loaded, it is not {encoding} text{hint}")
+
+
 def _reject(source: str, line: int, reason: str, row_id=None) -> dict:
     return {"source": source, "line": line, "row_id": row_id, "reason": reason}
 
 
+def _jsonl_file(source: str, records: list[dict], lines: list[int], rejected: list[dict]
+                ) -> _File:
+    """The raw rows of (a chunk of) a JSONL file, its records parsed."""
+    frame = pd.DataFrame(records, dtype=object) if records else pd.DataFrame()
+    columns = tuple(dict.fromkeys(k for r in records for k in r))
+    return _File(source, frame, np.asarray(lines, dtype=np.int64), rejected, columns,
+                 per_row_columns=True)
+
+
 def _read_jsonl(path: Path, source: str, encoding: str) -> _File:
     data = _read_bytes(path, source)
+    wide_hint = _wide_text_hint(data[:_SNIFF_BYTES], encoding)
     if "\n".encode(encoding) == b"\n":
         # An ASCII-compatible encoding: split the bytes first, so one undecodable line is
         # one bad row, not a failed file. Only b"\n" ends a line: JSON may hold U+2028 raw.
@@ -244,13 +383,15 @@ def _read_jsonl(path: Path, source: str, encoding: str) -> _File:
             continue
         records.append(item)
         lines.append(number)
-    frame = pd.DataFrame(records, dtype=object) if records else pd.DataFrame()
-    columns = tuple(dict.fromkeys(k for r in records for k in r))
-    return _File(source, frame, np.asarray(lines, dtype=np.int64), rejected, columns)
+    for record in rejected:
+        record["reason"] += wide_hint
+    return _jsonl_file(source, records, lines, rejected)
 
 
 def _read_csv(path: Path, source: str, encoding: str, delimiter: str) -> _File:
-    text = _decode_whole(_read_bytes(path, source), encoding, source)
+    data = _read_bytes(path, source)
+    _refuse_wide_text(data[:_SNIFF_BYTES], encoding, source)
+    text = _decode_whole(data, encoding, source)
     placeholder = None
     if "\r" in text and "\n" not in text:
         newline = ""  # classic Mac line ends: "\r" alone ends a line
@@ -350,18 +491,64 @@ def _target(name: str, mapping: dict[str, str]) -> str:
 
 
 def _rename(file: _File, mapping: dict[str, str], id_column: str | None) -> None:
+    """Give the file's columns their articles names (in place).
+
+    Two columns that would get the same name fail a CSV or parquet file, whose header is
+    one for all rows. A JSONL row names its own fields: there, only a row that fills both
+    is bad (it moves to ``file.rejected``), and the others keep whichever one they have.
+    """
     if id_column is not None and file.raw_columns and id_column not in file.raw_columns:
         raise ValueError(f"{file.source}: no column {id_column!r} (id_column); the file has "
                          f"{list(file.raw_columns)}")
-    targets = {}
+    sources: dict[str, list[str]] = {}
     for name in file.raw_columns:
-        target = _target(name, mapping)
-        if target in targets:
-            raise ValueError(f"{file.source}: columns {targets[target]!r} and {name!r} would "
-                             f"both become {target!r}; map or rename one of them")
-        targets[target] = name
+        sources.setdefault(_target(name, mapping), []).append(name)
+    clashes = {target: names for target, names in sources.items() if len(names) > 1}
+    if clashes and not file.per_row_columns:
+        target, names = next(iter(clashes.items()))
+        raise ValueError(f"{file.source}: columns {names[0]!r} and {names[1]!r} would both "
+                         f"become {target!r}; map or rename one of them")
+    if clashes and len(file.frame.columns):
+        _merge_clashing_fields(file, clashes)
     if len(file.frame.columns):
         file.frame.columns = [_target(c, mapping) for c in file.frame.columns]
+
+
+def _merge_clashing_fields(file: _File, clashes: dict[str, list[str]]) -> None:
+    """Reject the JSONL rows that fill two fields of one name; merge those fields in the rest.
+
+    A field given as null fills nothing, so ``{"section": null, "meta_section": "us"}`` is
+    kept with ``meta_section`` ``"us"``.
+    """
+    frame = file.frame
+    filled = {t: frame[[n for n in names if n in frame]].notna().to_numpy()
+              for t, names in clashes.items()}
+    bad = np.zeros(len(frame), dtype=bool)
+    reasons: dict[int, list[str]] = {}
+    for target, names in clashes.items():
+        present = [n for n in names if n in frame]
+        both = filled[target].sum(axis=1) > 1
+        bad |= both
+        for i in np.flatnonzero(both):
+            given = [n for n, f in zip(present, filled[target][i], strict=True) if f]
+            listed = " and ".join(repr(n) for n in given)
+            reasons.setdefault(int(i), []).append(
+                f"columns {listed} would both become {target!r} (both have a value in this "
+                "row); map or rename one of them")
+    for i in np.flatnonzero(bad):
+        file.rejected.append(_reject(file.source, int(file.lines[i]),
+                                     "; ".join(reasons[int(i)])))
+    keep = ~bad
+    frame = frame[keep].reset_index(drop=True)
+    file.lines = file.lines[keep]
+    for names in clashes.values():
+        present = [n for n in names if n in frame]
+        merged = frame[present[0]]
+        for name in present[1:]:
+            merged = merged.where(merged.notna(), frame[name])
+        frame[present[0]] = merged
+        frame = frame.drop(columns=present[1:])
+    file.frame = frame
 
 
 # --------------------------------------------------------------------------------------
@@ -471,11 +658,16 @@ def _parse_dates(series: pd.Series, problems: _Problems) -> pd.Series:
         if fmt is not None:
             # Corpora use one non-ISO format throughout: parse them all with it at once,
             # leaving dateutil (slow, one string at a time) only the strings that differ.
-            guessed = pd.to_datetime(pd.Series(values[retry], dtype=object), format=fmt,
+            fast = retry
+            if "%Z" in fmt:
+                # pandas reads a %Z name through the tz database, where "CET" in July is
+                # +02:00; UTC and GMT are the only names it reads as framing's table does.
+                fast = retry[[bool(_UNIVERSAL_NAME.search(values[i])) for i in retry]]
+            guessed = pd.to_datetime(pd.Series(values[fast], dtype=object), format=fmt,
                                      utc=True, errors="coerce")
             ok = guessed.notna().to_numpy()
-            _store(stamps, retry[ok], guessed[ok], problems, values.__getitem__)
-            retry = retry[~ok]
+            _store(stamps, fast[ok], guessed[ok], problems, values.__getitem__)
+            retry = np.setdiff1d(retry, fast[ok], assume_unique=True)
         if len(retry):
             loose, reasons = _parse_loose(values[retry])
             failed = np.array([r is not None for r in reasons], dtype=bool)
@@ -530,14 +722,22 @@ def _guess_format(text: str) -> str | None:
 
 
 def _parse_loose(strings: np.ndarray) -> tuple[list, list]:
-    """Parse non-ISO strings with dateutil, once per distinct string; (datetimes, reasons)."""
+    """Parse non-ISO strings with dateutil, once per distinct string; (datetimes, reasons).
+
+    Time-zone names are read from :mod:`framing._timezones`' table of fixed offsets, never
+    from the machine's local zone, so a date means the same instant on every machine.
+    """
     from dateutil import parser as dateutil_parser
 
     done: dict[str, tuple] = {}
     for text in dict.fromkeys(strings):
+        spelt = spell_out_gmt_offsets(text)
         try:
-            first = dateutil_parser.parse(text, default=_DEFAULT_A)
-            second = dateutil_parser.parse(text, default=_DEFAULT_B)
+            first = dateutil_parser.parse(spelt, default=_DEFAULT_A, tzinfos=dateutil_tzinfos)
+            second = dateutil_parser.parse(spelt, default=_DEFAULT_B, tzinfos=dateutil_tzinfos)
+        except UnknownTimeZone as err:
+            done[text] = (None, str(err))
+            continue
         except (ValueError, OverflowError):
             done[text] = (None, "unparseable date")
             continue
@@ -725,11 +925,15 @@ def load_articles(path_or_paths, *, columns=None, errors="raise", id_column=None
     path_or_paths : path-like or list of path-like
         Files or folders. A file is read by its extension: ``.jsonl`` or ``.ndjson`` (one
         JSON object per line), ``.csv``, ``.tsv``, any of these gzipped (``.csv.gz``...),
-        or ``.parquet``. A folder is searched recursively and its files are read in sorted
-        order of their paths; files of other types, hidden files and hidden folders (such
-        as ``.ipynb_checkpoints``) are not read and are listed in
-        ``attrs["skipped_files"]`` (with a warning for non-hidden ones). Files are read in
-        the order given; the same file twice is an error.
+        or ``.parquet``. A folder is searched recursively, following links to folders,
+        and its files are read in sorted order of their paths. Not read, and listed in
+        ``attrs["skipped_files"]`` with the reason (and a warning, except for hidden
+        ones): files of other types; hidden files and hidden folders (such as
+        ``.ipynb_checkpoints``); anything that is not a regular file once links are
+        followed (a named pipe, a device such as a link to ``/dev/zero``, a broken link);
+        a folder reached a second time through a link (read once, at its first path in
+        sorted order; a link back into a folder being read is reported as a link loop).
+        Files are read in the order given; the same file twice is an error.
     columns : mapping of str to str, optional
         Renames file columns to articles columns, for example ``{"headline": "title",
         "body": "text", "source": "outlet", "published": "date", "id": "article_id"}``.
@@ -756,7 +960,10 @@ def load_articles(path_or_paths, *, columns=None, errors="raise", id_column=None
     encoding : str, default "utf-8"
         Text encoding of JSONL, CSV and TSV files (a UTF-8 byte-order mark is ignored). In
         JSONL, a line that does not decode is a bad row; in CSV and TSV, whose quoted fields
-        may span lines, it fails the whole file with the byte offset and line.
+        may span lines, it fails the whole file with the byte offset and line. A file that
+        looks like UTF-16 or UTF-32 text (a byte-order mark, or NUL bytes beside ASCII
+        characters) read with an ASCII-compatible encoding says so: every bad JSONL row's
+        reason names the encoding to pass, and a CSV or TSV file fails with it.
 
     Returns
     -------
@@ -770,8 +977,12 @@ def load_articles(path_or_paths, *, columns=None, errors="raise", id_column=None
           ``2019`` or ``2019-05`` is the first day of that year or month); other strings are
           read by dateutil, month first (``03/04/2019`` is March 4th: convert day-first
           dates before loading). Times without an offset are taken as UTC; times with one
-          are converted to UTC. An empty date is ``NaT``. A date that cannot be read, lacks
-          a year, month or day, or lies outside 1677-2262 makes the row bad;
+          are converted to UTC. A time-zone abbreviation is read as the fixed offset
+          :mod:`framing._timezones` gives it, the same on every machine (``EST`` is -05:00,
+          ``CEST`` +02:00, ``CST`` US Central, ``BST`` British Summer Time; ``GMT+3`` is
+          +03:00). An empty date is ``NaT``. A date that cannot be read, lacks a year,
+          month or day, lies outside 1677-2262, or names an ambiguous (``IST``) or unknown
+          time zone makes the row bad;
         * ``title`` (``""`` when missing), ``text`` (exactly as in the file);
         * ``url``, ``topic``, ``authors`` (a JSON or parquet list of names is joined with
           ``", "``),
@@ -789,10 +1000,11 @@ def load_articles(path_or_paths, *, columns=None, errors="raise", id_column=None
     ------
     ValueError
         A bad row with ``errors="raise"``; or a problem with a whole file in either mode:
-        undecodable CSV, damaged gzip or parquet, a duplicated header, two columns mapped to
-        the same name, a missing ``id_column``, a folder with nothing to read.
+        undecodable CSV, damaged gzip or parquet, a duplicated header, two CSV or parquet
+        columns that become the same name, a missing ``id_column``, a folder with nothing
+        to read, a path given that is not a regular file (a named pipe, a device).
     FileNotFoundError
-        A path that does not exist.
+        A path that does not exist (or a broken link).
 
     Notes
     -----
@@ -807,8 +1019,10 @@ def load_articles(path_or_paths, *, columns=None, errors="raise", id_column=None
     present but not a string; its ``article_id`` is missing or neither a string nor an
     integer; its date is bad (see above); it repeats an earlier good row's ``article_id``
     (the reason names that row's file and line); or, in a JSONL file, the line does not
-    decode, is not valid JSON or is not an object; or, in a CSV file, its number of fields
-    differs from the header's or its quoting is malformed.
+    decode, is not valid JSON, is not an object, or gives values to two fields that
+    become the same column (``section`` and ``meta_section``; rows that give only one of
+    them keep it); or, in a CSV file, its number of fields differs from the header's or
+    its quoting is malformed.
 
     Examples
     --------
@@ -848,18 +1062,13 @@ def load_articles(path_or_paths, *, columns=None, errors="raise", id_column=None
                              f"{outlet!r}")
     mapping = _check_mapping(columns, id_column)
 
-    paths, skipped = _expand(path_or_paths)
+    paths, skipped = _expand(path_or_paths, skipped_listed_in="attrs['skipped_files']")
     files = [_read(path, kind, encoding) for path, kind in paths]
     for file in files:
         _rename(file, mapping, id_column)
     unused = sorted(set(mapping) - {c for f in files for c in f.raw_columns})
     if unused and any(f.raw_columns for f in files):
         warn_at_caller(f"columns names {unused} but no file has such a column")
-    visible = [s["source"] for s in skipped if not s["reason"].startswith("hidden")]
-    if visible:
-        warn_at_caller(f"skipped {len(visible)} file(s) that are not {_SUPPORTED}: "
-                       f"{', '.join(visible[:3])}{', ...' if len(visible) > 3 else ''} "
-                       "(see attrs['skipped_files'])")
 
     frame, which, lines = _concat(files)
     if len(frame):

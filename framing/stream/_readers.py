@@ -28,6 +28,14 @@ def _open_binary(path: Path):
     return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
 
 
+def _first_bytes(path: Path) -> bytes:
+    """The file's first bytes (decompressed), enough to tell UTF-16 or UTF-32 text."""
+    from ..datasets._load import _SNIFF_BYTES
+
+    with _open_binary(path) as handle:
+        return handle.read(_SNIFF_BYTES)
+
+
 @dataclass
 class _Chunk:
     """Raw rows of one chunk of one file, and where the chunk ends."""
@@ -42,12 +50,20 @@ def _jsonl_chunks(path: Path, source: str, encoding: str, chunk_size: int, skip:
     """(records, lines, rejected, last line) per chunk of a JSONL file.
 
     The rules are :func:`load_articles`'s: in an ASCII-compatible encoding each line is
-    decoded on its own (an undecodable line is one bad row); blank lines are not records.
+    decoded on its own (an undecodable line is one bad row); blank lines are not records;
+    when the file looks like UTF-16 or UTF-32 text, each bad row's reason says so.
     """
-    from ..datasets._load import _JSON_TYPES, _encoding_hint, _is_utf8, _reject
+    from ..datasets._load import (
+        _JSON_TYPES,
+        _encoding_hint,
+        _is_utf8,
+        _reject,
+        _wide_text_hint,
+    )
 
     decode_error = _encoding_hint(encoding)
     ascii_compatible = "\n".encode(encoding) == b"\n"
+    wide_hint = _wide_text_hint(_first_bytes(path), encoding) if ascii_compatible else ""
 
     def lines() -> Iterator[str | None]:
         if ascii_compatible:
@@ -82,21 +98,21 @@ def _jsonl_chunks(path: Path, source: str, encoding: str, chunk_size: int, skip:
         if number <= skip:
             continue
         if text is None:
-            rejected.append(_reject(source, number, decode_error))
+            rejected.append(_reject(source, number, decode_error + wide_hint))
         elif text.strip():
             try:
                 item = json.loads(text)
             except json.JSONDecodeError as err:
-                rejected.append(_reject(source, number,
-                                        f"not valid JSON: {err.msg} (column {err.colno})"))
+                rejected.append(_reject(source, number, f"not valid JSON: {err.msg} (column "
+                                                        f"{err.colno}){wide_hint}"))
             else:
                 if isinstance(item, dict):
                     records.append(item)
                     numbers.append(number)
                 else:
                     kind = _JSON_TYPES.get(type(item), type(item).__name__)
-                    rejected.append(_reject(source, number,
-                                            f"expected a JSON object, got a JSON {kind}"))
+                    rejected.append(_reject(source, number, "expected a JSON object, got a "
+                                                            f"JSON {kind}{wide_hint}"))
         if len(records) + len(rejected) >= chunk_size:
             yield records, numbers, rejected, number
             records, numbers, rejected = [], [], []
@@ -132,8 +148,9 @@ def _csv_chunks(path: Path, source: str, encoding: str, delimiter: str, chunk_si
     bad; an empty field is missing.
     """
     from ..datasets._csv_records import csv_records
-    from ..datasets._load import _encoding_hint, _is_utf8, _reject
+    from ..datasets._load import _encoding_hint, _is_utf8, _refuse_wide_text, _reject
 
+    _refuse_wide_text(_first_bytes(path), encoding, source)
     read_encoding = "utf-8-sig" if _is_utf8(encoding) else encoding
     has_newline, has_lone_cr, placeholder = _scan_text(path, read_encoding)
     mac = has_lone_cr and not has_newline
@@ -230,16 +247,13 @@ def _chunks(files: list[tuple[Path, str]], encoding: str, chunk_size: int,
 def _file_chunks(path: Path, kind: str, index: int, encoding: str, chunk_size: int,
                  skip: int) -> Iterator[_Chunk]:
     """The chunks of one file, after its first ``skip`` lines (or parquet rows)."""
-    from ..datasets._load import _File
+    from ..datasets._load import _File, _jsonl_file
 
     source = str(path)
     if kind == "jsonl":
         for records, lines, rejected, end in _jsonl_chunks(path, source, encoding, chunk_size,
                                                            skip):
-            frame = pd.DataFrame(records, dtype=object) if records else pd.DataFrame()
-            columns = tuple(dict.fromkeys(k for r in records for k in r))
-            yield _Chunk(_File(source, frame, np.asarray(lines, np.int64), rejected, columns),
-                         index, end)
+            yield _Chunk(_jsonl_file(source, records, lines, rejected), index, end)
     elif kind == "parquet":
         for frame, lines, end in _parquet_chunks(path, source, chunk_size, skip):
             # As load_articles does: a saved articles table's index becomes a column.

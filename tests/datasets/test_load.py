@@ -333,10 +333,10 @@ def test_unknown_columns_get_a_meta_prefix_and_prefixed_ones_are_kept(tmp_path):
     assert list(articles.columns[4:]) == ["label_y", "meta_label", "meta_z", "meta_Section Name"]
 
 
-def test_mapping_two_columns_to_one_name_in_a_file_fails(tmp_path):
+def test_mapping_two_columns_to_one_name_in_a_row_fails_naming_its_line(tmp_path):
     rows = [{"outlet": "cnn", "text": "a", "body": "b"}]
-    with pytest.raises(ValueError, match=r"a.jsonl: columns 'text' and 'body' would both "
-                                         r"become 'text'"):
+    with pytest.raises(ValueError, match=r"a\.jsonl, line 1: columns 'text' and 'body' would "
+                                         r"both become 'text'"):
         load_articles(write_jsonl(tmp_path / "a.jsonl", rows), columns={"body": "text"})
     rows = [{"outlet": "cnn", "text": "a", "id": 1, "meta_id": 2}]
     with pytest.raises(ValueError, match="would both become 'meta_id'"):
