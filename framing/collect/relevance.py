@@ -8,8 +8,10 @@ whose comments explain each key); this module only applies them:
 2. *Exclusion* phrases ("Second Amendment sanctuary", "wildlife sanctuary", "sanctuary
    city for the unborn"...) are blanked out, so they cannot be mentions.
 3. Each *signal* (``California Values Act``, ``SB 54``, ``287(g)``, "sanctuary" + a policy
-   noun, "ICE detainer", "detainer", "sanctuary") is matched in priority order; text
-   matched by an earlier signal is not matched again.
+   noun, "ICE detainer", "detainer", "sanctuary" near a church word, "sanctuary") is
+   matched in priority order; text matched by an earlier signal is not matched again. A
+   signal with ``requires_nearby`` patterns only matches where one of them occurs within
+   ``window`` characters (a match without one is left to the later signals).
 4. Around each mention (``window`` characters either side, the mention itself excluded)
    the *topic context* (for sanctuary: immigration words) and the *other-sense context*
    (guns, animals, abortion, gender, church furniture) are counted. Whether the mention
@@ -20,6 +22,13 @@ whose comments explain each key); this module only applies them:
    relevant when the weights add up to ``min_score`` and the whole text does not carry more
    other-sense than topic context (a gun-rights story that explains where the
    "sanctuary county" idea came from stays out).
+6. A *short item* (title and body together at most ``short_item_chars`` characters: a
+   headline, a headline and lead, a feed summary) cannot hold the two body mentions that
+   step 5 asks of an article, which is there to pass over passing mentions in long stories.
+   So in a short item a counted mention of a signal marked ``short_item = true`` weighs
+   ``title_weight`` wherever it is: one policy phrase beside its context is enough, while a
+   bare word whose sense is often another (a refugee "seeking sanctuary") still needs a
+   second mention. ``short_item_chars = 0`` (the default) turns this off.
 
 :func:`relevance_report` gives, per article, the score, the counted mentions by signal,
 the excluded phrases, the context counts and a one-line reason; :func:`explain_relevance`
@@ -33,7 +42,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .recipes import Recipe, load_recipe
+from .recipes import Recipe, RecipeError, load_recipe
 
 __all__ = ["explain_relevance", "is_relevant", "relevance_report"]
 
@@ -42,15 +51,26 @@ REPORT_COLUMNS = ("relevant", "score", "n_title", "n_body", "signals", "excluded
 
 
 @dataclass(frozen=True)
+class _Signal:
+    name: str
+    pattern: re.Pattern
+    context: str  # "none", "local" or "policy" (see the module docstring)
+    extra: re.Pattern | None  # more topic context, for this signal only
+    requires: re.Pattern | None  # a match counts as a mention only with this nearby
+    short_item: bool  # one counted mention decides a short item
+
+
+@dataclass(frozen=True)
 class _Rules:
     exclusions: re.Pattern | None
     topic: re.Pattern
     other: re.Pattern | None
-    signals: tuple  # (name, pattern, context, extra pattern or None)
+    signals: tuple[_Signal, ...]
     any_signal: re.Pattern  # all signal patterns in one, to skip texts with no mention fast
     window: int
     min_score: int
     title_weight: int
+    short_item_chars: int
 
 
 def _union(patterns) -> re.Pattern | None:
@@ -62,16 +82,36 @@ def _union(patterns) -> re.Pattern | None:
 
 def _compile(recipe: Recipe) -> _Rules:
     rules = recipe.relevance
+
+    def fail(reason):
+        raise RecipeError(f"{recipe.path}: {reason}")
+
+    short_item_chars = rules.get("short_item_chars", 0)
+    if not (isinstance(short_item_chars, int) and not isinstance(short_item_chars, bool)
+            and short_item_chars >= 0):
+        fail("relevance.short_item_chars must be a non-negative integer")
+    signals = []
+    for number, signal in enumerate(rules["signals"]):
+        short_item = signal.get("short_item", False)
+        if not isinstance(short_item, bool):
+            fail(f"relevance.signals[{number}].short_item must be true or false")
+        requires = signal.get("requires_nearby", ())
+        try:
+            requires = _union(requires)
+        except re.error as err:
+            fail(f"relevance.signals[{number}].requires_nearby is not a valid regular "
+                 f"expression ({err})")
+        signals.append(_Signal(
+            name=signal["name"], pattern=re.compile(signal["pattern"], re.IGNORECASE),
+            context=signal["context"], extra=_union(signal.get("extra_context", ())),
+            requires=requires, short_item=short_item))
     topic = _union(rules.get("topic_context", ())) or re.compile(r"(?!x)x")
-    signals = tuple(
-        (s["name"], re.compile(s["pattern"], re.IGNORECASE), s["context"],
-         _union(s.get("extra_context", ())))
-        for s in rules["signals"])
     return _Rules(exclusions=_union(rules.get("exclusions", ())), topic=topic,
-                  other=_union(rules.get("other_sense_context", ())), signals=signals,
+                  other=_union(rules.get("other_sense_context", ())), signals=tuple(signals),
                   any_signal=_union(s["pattern"] for s in rules["signals"]),
                   window=int(rules.get("window", 200)), min_score=int(rules.get("min_score", 2)),
-                  title_weight=int(rules.get("title_weight", 2)))
+                  title_weight=int(rules.get("title_weight", 2)),
+                  short_item_chars=short_item_chars)
 
 
 _COMPILED: dict[str, _Rules] = {}  # by recipe sha256: compile each recipe's rules once
@@ -105,35 +145,44 @@ def _analyse(title: str, body: str, rules: _Rules) -> tuple[dict, list[dict]]:
         blanked = rules.exclusions.sub(lambda m: " " * len(m.group(0)), text)
     doc_topic = _count(rules.topic, text)
     doc_oth = _count(rules.other, text)
+    short = 0 < len(title.strip()) + len((body or "").strip()) <= rules.short_item_chars
     taken = bytearray(len(text))
     mentions = []
-    for name, pattern, context, extra in rules.signals:
-        for match in pattern.finditer(blanked):
+    promoted = False  # whether a body mention weighed like a title mention (short item)
+    for signal in rules.signals:
+        for match in signal.pattern.finditer(blanked):
             start, end = match.span()
             if any(taken[start:end]):
                 continue
-            taken[start:end] = b"\x01" * (end - start)
             left, right = text[max(0, start - rules.window):start], text[end:end + rules.window]
+            if signal.requires is not None and not (signal.requires.search(left)
+                                                    or signal.requires.search(right)):
+                continue
+            taken[start:end] = b"\x01" * (end - start)
             near = _count(rules.topic, left) + _count(rules.topic, right)
-            near += _count(extra, left) + _count(extra, right)
+            near += _count(signal.extra, left) + _count(signal.extra, right)
             oth = _count(rules.other, left) + _count(rules.other, right)
-            if context == "none":
+            if signal.context == "none":
                 counted, why = True, "counts wherever it appears"
             elif near > oth:
                 counted, why = True, f"topic context nearby ({near} vs {oth} other-sense)"
-            elif context == "policy" and near == oth and doc_topic >= doc_oth:
+            elif signal.context == "policy" and near == oth and doc_topic >= doc_oth:
                 counted, why = True, (f"no deciding context nearby; the text leans to the topic "
                                       f"({doc_topic} vs {doc_oth})")
             else:
                 counted, why = False, (f"not enough topic context nearby ({near} vs "
                                        f"{oth} other-sense)")
             in_title = start < len(title)
+            weight = 0
+            if counted:
+                weight = rules.title_weight if in_title else 1
+                if short and signal.short_item and not in_title:
+                    weight, promoted = rules.title_weight, True
+                    why += "; a short item, so it weighs like a title mention"
             mentions.append({"start": start, "end": end, "term": match.group(0),
-                             "signal": name, "in_title": in_title,
+                             "signal": signal.name, "in_title": in_title,
                              "topic_context": near, "other_context": oth,
-                             "counted": counted,
-                             "weight": (rules.title_weight if in_title else 1) if counted else 0,
-                             "why": why})
+                             "counted": counted, "weight": weight, "why": why})
     mentions.sort(key=lambda m: m["start"])
     score = sum(m["weight"] for m in mentions)
     counted = [m for m in mentions if m["counted"]]
@@ -144,6 +193,8 @@ def _analyse(title: str, body: str, rules: _Rules) -> tuple[dict, list[dict]]:
     relevant = score >= rules.min_score and not dominated
     if relevant:
         reason = f"score {score} >= {rules.min_score}"
+        if promoted:
+            reason += " (a short item: one mention weighs like a title mention)"
     elif not mentions:
         reason = "no topic mention"
     elif score < rules.min_score:
