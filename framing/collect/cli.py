@@ -69,8 +69,10 @@ def run(args: argparse.Namespace) -> int:
 
     0: the corpus was written and every search answered; 1: written, but a source failed or
     some searches failed (listed in the summary; a rerun retries them); 2: nothing was done
-    (bad recipe, arguments or missing key).
+    (bad recipe, arguments or missing key, or ``FRAMING_OFFLINE`` set while the run needs
+    the network). Errors are one line on stderr, not a traceback.
     """
+    from .._config import OfflineError
     from .pipeline import collect_corpus
     from .recipes import RecipeError
 
@@ -90,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
             start=args.start, end=args.end, mediacloud_api_key=args.mediacloud_api_key,
             source_options=source_options, fetch_options=fetch_options,
             progress=not args.no_progress, echo=print)
-    except (RecipeError, ValueError) as err:
+    except (RecipeError, ValueError, OfflineError) as err:
         print(f"framing collect: error: {err}", file=sys.stderr)
         return 2
     return 1 if summary["failed_sources"] or summary["incomplete"] else 0

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from .._config import ensure_online
 from .._progress import progress_bar
 from .._tables import ReportTable
 from .._warnings import warn_at_caller
@@ -204,6 +205,13 @@ def search_gdelt(query: str | Sequence[str], start, end, *, exclude: Sequence[st
         retries (``attrs["incomplete"]`` is then True); ``attrs["query"]``: the query
         terms sent.
 
+    Raises
+    ------
+    ValueError
+        An empty date range or window, or a query GDELT rejects.
+    framing._config.OfflineError
+        ``FRAMING_OFFLINE`` is set: no request is sent.
+
     Examples
     --------
     >>> stubs = search_gdelt(["sanctuary city", "sanctuary cities"], "2019-05-01",
@@ -218,6 +226,7 @@ def search_gdelt(query: str | Sequence[str], start, end, *, exclude: Sequence[st
 
     first, stop = _as_range(start, end)
     step, smallest = _as_delta(window), _as_delta(min_window)
+    ensure_online(f"searching GDELT ({base_url or GDELT_DOC_URL})")
     client = _client_class()(base_url or GDELT_DOC_URL, timeout, DEFAULT_USER_AGENT)
     clock = HostClock(min_interval)
     windows, failures, records = [], [], {}

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from .._config import ensure_online
 from .._progress import progress_bar
 from .._tables import ReportTable
 from ._frame import build_articles, failures_frame
@@ -122,7 +123,9 @@ def search_mediacloud(query: str, start, end, collections: Sequence[int] = (),
     Raises
     ------
     ValueError
-        No API key.
+        No API key, or an empty date range.
+    framing._config.OfflineError
+        ``FRAMING_OFFLINE`` is set: no request is sent.
     mediacloud.error.APIResponseError
         The API refused the request (bad query, bad key, quota) or kept answering 429.
 
@@ -155,6 +158,7 @@ def search_mediacloud(query: str, start, end, collections: Sequence[int] = (),
     first, last = _as_date(start), _as_date(end)
     if last < first:
         raise ValueError(f"empty date range: start={start!r}, end={end!r}")
+    ensure_online(f"searching Media Cloud ({getattr(api, 'BASE_API_URL', MEDIACLOUD_API_URL)})")
 
     records: dict[str, dict] = {}
     failures, pages = [], []

@@ -22,6 +22,10 @@ fetched are tried again, and articles judged on their title alone by an earlier 
 text fetching are fetched and judged again (the latest decision about an article wins).
 Results are written every ``flush_every`` new articles and at the end (also on an error or
 Ctrl-C), so an interrupted run loses little.
+
+Offline (``FRAMING_OFFLINE=1``), a run that would need the network (a GDELT or Media Cloud
+search, a feed URL, text fetching) raises :class:`framing._config.OfflineError` before it
+searches or writes anything; RSS feed files alone can be collected offline.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import __version__
+from .._config import OfflineError, ensure_online
 from .._progress import progress_bar
 from .._warnings import warn_at_caller
 from ..schema import validate_articles
@@ -282,7 +287,14 @@ def collect_corpus(recipe: str | os.PathLike | Recipe, out: str | os.PathLike, *
         "irrelevant"}}, "corpus": n, "dropped": n, "duplicates_flagged": n,
         "drop_reasons": {...}, "notes": [...], "incomplete": [...] (search batches with
         failed requests, retried on the next run), "failed_sources": [...] (sources that
-        raised, e.g. a rejected query), "paths": {...}}``.
+        raised, e.g. a rejected query), "paths": {...}}``. A feed entry whose date
+        could not be read is kept without it and counted in ``notes``.
+
+    Raises
+    ------
+    framing._config.OfflineError
+        ``FRAMING_OFFLINE`` is set and the run needs the network; raised before anything
+        is searched or written.
     """
     recipe = load_recipe(recipe)
     source_options = {k: dict(v) for k, v in (source_options or {}).items()}
@@ -304,7 +316,9 @@ def collect_corpus(recipe: str | os.PathLike | Recipe, out: str | os.PathLike, *
         if store.n_pending >= flush_every:
             store.flush(attrs=attrs)
 
-    batches = []  # (source, label, callable returning stubs, on-success callback)
+    # (source, label, callable returning stubs, on-success callback, what in it needs the
+    # network or None)
+    batches = []
     if fetch_text:
         batches += _retry_batches(store)
     if "gdelt" in chosen:
@@ -316,12 +330,18 @@ def collect_corpus(recipe: str | os.PathLike | Recipe, out: str | os.PathLike, *
     if "rss" in chosen:
         batches += _rss_batches(recipe, tally, source_options.get("rss", {}),
                                 explicit=bool(sources))
+    online = [need for *_, need in batches if need]
+    if fetch_text and batches:
+        online.append("fetching article pages (fetch_text)")
+    if online:
+        # refused here, whole, rather than source by source half way through the run
+        ensure_online(f"collecting {recipe.name!r} ({'; '.join(dict.fromkeys(online))})")
 
     with progress_bar(total=len(batches), desc=f"collect {recipe.name}", unit="batch",
                       enabled=progress) as bar:
         try:
             broken: set[str] = set()
-            for source, label, search, done in batches:
+            for source, label, search, done, _ in batches:
                 bar.set_postfix_str(f"{source} {label}", refresh=False)
                 if source in broken:
                     bar.update(1)
@@ -330,6 +350,8 @@ def collect_corpus(recipe: str | os.PathLike | Recipe, out: str | os.PathLike, *
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore", UserWarning)
                         stubs = search()
+                except OfflineError:  # the user's setting, not a broken source: stop
+                    raise
                 except Exception as err:  # one failing source must not lose the others
                     # Searches record transient trouble themselves; an exception means the
                     # source cannot work (rejected query, bad key): skip its other batches.
@@ -346,6 +368,12 @@ def collect_corpus(recipe: str | os.PathLike | Recipe, out: str | os.PathLike, *
                                             "next run)")
                 else:
                     done()
+                undated = stubs.attrs.get("date_problems")
+                if undated is not None and len(undated):
+                    tally.notes.append(f"{source} {label}: {len(undated)} entry date(s) could "
+                                       f"not be read, e.g. {undated[0]['text']!r}: "
+                                       f"{undated[0]['reason']}; kept with their other date "
+                                       "or none")
                 _process(stubs, source, store, tally, recipe, fetch_text, fetch_options,
                          in_corpus=source == "stubs")
                 maybe_flush()
@@ -407,7 +435,7 @@ def _retry_batches(store):
                                         if c.startswith(("meta_drop_", "meta_relevance_"))])
             stubs = stubs.assign(text="")
             batches.append(("retry", f"{len(stubs)} dropped without text", lambda: stubs,
-                            lambda: None))
+                            lambda: None, None))
     if store.corpus is not None:
         empty = (store.corpus["text"].fillna("").str.strip() == "") & store.corpus["url"].notna()
         bare = store.corpus[empty.to_numpy()]
@@ -415,7 +443,7 @@ def _retry_batches(store):
             bare = bare.drop(columns=[c for c in bare.columns
                                       if c.startswith(("meta_relevance_", "meta_duplicate_of"))])
             batches.append(("stubs", f"{len(bare)} corpus stub(s)", lambda: bare,
-                            lambda: None))
+                            lambda: None, None))
     return batches
 
 
@@ -444,7 +472,7 @@ def _gdelt_batches(recipe, start, end, store, options):
         def mark(key=key):
             store.state["gdelt_windows"].append(list(key))
 
-        batches.append(("gdelt", f"{a:%Y-%m-%d %H:%M}", search, mark))
+        batches.append(("gdelt", f"{a:%Y-%m-%d %H:%M}", search, mark, "searching GDELT"))
     return batches
 
 
@@ -476,7 +504,7 @@ def _mediacloud_batches(recipe, start, end, store, tally, options, api_key, expl
     def mark():
         store.state["mediacloud_ranges"].append(key)
 
-    return [("mediacloud", f"{start}..{end}", search, mark)]
+    return [("mediacloud", f"{start}..{end}", search, mark, "searching Media Cloud")]
 
 
 def _rss_batches(recipe, tally, options, explicit):
@@ -497,4 +525,6 @@ def _rss_batches(recipe, tally, options, explicit):
     def search():
         return from_rss(feeds, **options)
 
-    return [("rss", f"{len(feeds)} feed(s)", search, lambda: None)]
+    urls = [f for f in feeds if str(f).startswith(("http://", "https://"))]
+    need = f"reading {len(urls)} feed URL(s)" if urls else None
+    return [("rss", f"{len(feeds)} feed(s)", search, lambda: None, need)]

@@ -1,18 +1,47 @@
-"""Article stubs from RSS and Atom feeds (feedparser), optionally with their full text."""
+"""Article stubs from RSS and Atom feeds (feedparser), optionally with their full text.
+
+Dates are read by feedparser, except those that name their time zone by an abbreviation
+("18:30:00 EST"): feedparser's own table reads some of them in its own way (``AST`` as
+Atlantic time) and any it does not know as UTC, so those are read with the fixed table of
+:mod:`framing._timezones`, as :func:`framing.datasets.load_articles` reads them. An
+ambiguous abbreviation (``IST``, ``AST``) or an unknown one is not guessed: the entry is
+kept without that date and the problem is listed in ``attrs["date_problems"]``, as for any
+date that cannot be read.
+"""
 
 from __future__ import annotations
 
 import calendar
+import datetime as _dt
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
+from .._tables import ReportTable
+from .._timezones import UnknownTimeZone, dateutil_tzinfos, spell_out_gmt_offsets, zone_offset
+from .._warnings import warn_at_caller
 from ._frame import attach_failures, build_articles, failures_frame
 from ._urls import outlet_from_url, url_article_id
 
-__all__ = ["from_rss"]
+__all__ = ["DATE_PROBLEM_COLUMNS", "from_rss"]
+
+#: Columns of ``attrs["date_problems"]``: the entry's link, its feed, the date field
+#: (``published`` or ``updated``), the date as the feed wrote it, and why it was not read.
+DATE_PROBLEM_COLUMNS = ("url", "feed", "field", "text", "reason")
+
+# A time followed, maybe after am/pm, by a word of letters: the zone abbreviation of
+# "Tue, 07 May 2019 18:30:00 EST", "6:30 p.m. CDT" or "2019-05-07T18:30:00Z". A numeric
+# offset ("18:30:00 -0500 (EST)") is not matched: feedparser reads it exactly.
+_ZONE_AFTER_TIME = re.compile(
+    r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:[ap]\.?m\.?(?![a-z])\s*)?"
+    r"(?![ap]\.?m\.?(?![a-z]))([a-z]{1,5})(?![a-z])", re.IGNORECASE)
+# Two defaults that differ in year, month and day: a date that parses to different days
+# under them lacks one of those, which dateutil would otherwise fill in from today.
+_DEFAULT_A = _dt.datetime(2000, 1, 1)
+_DEFAULT_B = _dt.datetime(2001, 2, 2)
 
 
 def _plain(html: str | None) -> str:
@@ -43,6 +72,59 @@ def _utc(struct) -> pd.Timestamp:
     if not struct:
         return pd.NaT
     return pd.Timestamp(calendar.timegm(struct), unit="s", tz="UTC")
+
+
+def _named_zone_date(text: str, zone: re.Match) -> tuple[pd.Timestamp, str | None]:
+    """Read a date that names its zone with :mod:`framing._timezones`; (UTC date, problem)."""
+    from dateutil import parser as dateutil_parser
+
+    name = zone[1].upper()
+    try:
+        zone_offset(name)  # refuses an ambiguous or unknown name before anything is parsed
+    except UnknownTimeZone as err:
+        return pd.NaT, str(err)
+    # upper case, so that dateutil takes a lower-case "est" for the zone it is
+    spelt = spell_out_gmt_offsets(text[:zone.start(1)] + name + text[zone.end(1):])
+    try:
+        first = dateutil_parser.parse(spelt, default=_DEFAULT_A, tzinfos=dateutil_tzinfos)
+        second = dateutil_parser.parse(spelt, default=_DEFAULT_B, tzinfos=dateutil_tzinfos)
+    except UnknownTimeZone as err:
+        return pd.NaT, str(err)
+    except (ValueError, OverflowError):
+        return pd.NaT, "unparseable date"
+    if first.date() != second.date():
+        return pd.NaT, "incomplete date (needs a year, a month and a day)"
+    if first.tzinfo is None:  # the word was not where dateutil reads a zone
+        return pd.NaT, f"time zone {name!r} not read"
+    try:
+        return pd.Timestamp(first).tz_convert("UTC"), None
+    except (ValueError, OverflowError):
+        return pd.NaT, "date out of range (1677-09-22 to 2262-04-11)"
+
+
+def _entry_date(entry) -> tuple[pd.Timestamp, list[tuple[str, str, str]]]:
+    """The entry's date in UTC, and the (field, text, reason) of each date that was unreadable.
+
+    The published date when it can be read, else the updated date; ``NaT`` when the entry
+    has neither, or neither can be read.
+    """
+    problems = []
+    for key in ("published", "updated"):
+        # dict.get, not entry.get: feedparser answers a missing "updated" with the published
+        # date (a deprecated fallback), which would report one bad date twice
+        text = str(dict.get(entry, key) or "").strip()
+        if not text:
+            continue
+        zone = _ZONE_AFTER_TIME.search(text)
+        if zone is not None:
+            stamp, reason = _named_zone_date(text, zone)
+        else:
+            stamp = _utc(dict.get(entry, f"{key}_parsed"))
+            reason = None if stamp is not pd.NaT else "unparseable date"
+        if reason is None:
+            return stamp, problems
+        problems.append((key, text, reason))
+    return pd.NaT, problems
 
 
 def _authors(entry) -> str | None:
@@ -105,13 +187,20 @@ def from_rss(feeds: Iterable[str | os.PathLike | bytes], *, fetch_text: bool = F
         several feeds appears once (the first). ``article_id`` and ``outlet`` come from the
         entry's link (:func:`framing.collect.url_article_id`,
         :func:`framing.collect.outlet_from_url`); ``date`` is the entry's published date,
-        else its updated date, in UTC; ``title`` is plain text; ``text`` is ``""`` for a
+        else its updated date, in UTC (a time-zone abbreviation is read with the fixed table
+        of :mod:`framing._timezones`; ``NaT`` when neither date can be read);
+        ``title`` is plain text; ``text`` is ``""`` for a
         stub (a feed summary is not the article) or the page's main text with
         ``fetch_text=True``; ``authors``; ``lang`` from the feed's language;
         ``meta_summary`` (the entry's summary as plain text), ``meta_feed`` (where it came
         from), ``meta_feed_title``, ``meta_entry_id``, ``meta_source`` (``"rss"``).
         ``attrs["failures"]`` lists feeds that could not be read or parsed, entries without
         a link, and (with ``fetch_text``) pages that could not be fetched.
+        ``attrs["date_problems"]`` lists the dates that could not be read
+        (:data:`DATE_PROBLEM_COLUMNS`: an ambiguous or unknown time zone, an unparseable or
+        incomplete date); their entries are kept, with the updated date when only the
+        published one failed, else with ``NaT`` (with ``fetch_text``, the page's date when
+        it gives one); a warning says how many.
 
     Examples
     --------
@@ -131,7 +220,7 @@ def from_rss(feeds: Iterable[str | os.PathLike | bytes], *, fetch_text: bool = F
     if isinstance(feeds, (str, bytes, os.PathLike)):
         raise TypeError("feeds must be a list of feeds; wrap a single feed in a list")
     feeds = list(feeds)
-    records, failures = [], []
+    records, failures, date_problems = [], [], []
     for label, content, failure in _read_feeds(feeds, dict(fetch_options or {})):
         if content is None:
             failures.append(failure)
@@ -151,10 +240,13 @@ def from_rss(feeds: Iterable[str | os.PathLike | bytes], *, fetch_text: bool = F
                                  "attempts": 1,
                                  "reason": f"entry has no absolute link ({link!r})"})
                 continue
+            date, problems = _entry_date(entry)
+            date_problems += [{"url": link, "feed": label, "field": field, "text": text,
+                               "reason": reason} for field, text, reason in problems]
             records.append({
                 "article_id": url_article_id(link),
                 "outlet": outlet_from_url(link) or "unknown",
-                "date": _utc(entry.get("published_parsed") or entry.get("updated_parsed")),
+                "date": date,
                 "title": _plain(entry.get("title")),
                 "text": "",
                 "url": link,
@@ -168,6 +260,11 @@ def from_rss(feeds: Iterable[str | os.PathLike | bytes], *, fetch_text: bool = F
             })
     frame, repeated = build_articles(records)
     attach_failures(frame, failures + repeated, what="from_rss")
+    frame.attrs["date_problems"] = ReportTable(date_problems, columns=DATE_PROBLEM_COLUMNS)
+    if date_problems:
+        warn_at_caller(f"from_rss: {len(date_problems)} entry date(s) could not be read "
+                       "(ambiguous or unknown time zone, or unparseable); their entries are "
+                       "kept, dated by their other date or NaT (see .attrs['date_problems'])")
     if fetch_text and len(frame):
         from .fetch import fetch_text as _fetch_text
 
