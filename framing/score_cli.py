@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import contextmanager
 
 __all__ = ["configure"]
 
@@ -15,6 +16,10 @@ _EPILOG = """\
 Every source row is either scored or listed in OUTPUT.rejected.jsonl with its file, line and
 reason. Interrupted? Run the same command again: it continues after the last complete chunk
 (and refuses if the input or the options changed; --overwrite starts over).
+
+OUTPUT may be in an input folder: the output and the files beside it are not read as input.
+One run at a time writes OUTPUT: a second one is refused while the first holds OUTPUT.lock
+(a lock left by a killed run is taken over).
 
 examples:
   framing score corpus.jsonl --out scores.parquet
@@ -69,10 +74,51 @@ def _pairs(text: str | None) -> dict[str, str] | None:
     return mapping
 
 
+class _Terminated(BaseException):
+    """SIGTERM, raised in the run so that it unwinds (releasing its lock) as after Ctrl-C.
+
+    A BaseException, like KeyboardInterrupt, so that no ``except Exception`` swallows it.
+    """
+
+
+@contextmanager
+def _sigterm_unwinds():
+    """Turn SIGTERM into :class:`_Terminated` inside the block, then die of SIGTERM.
+
+    Without a handler SIGTERM ends the process at once and leaves ``OUTPUT.lock`` behind
+    (harmless, as the next run takes it over, but misleading to a reader). The run's files
+    are written so that stopping at any point resumes the same, so unwinding is safe. A
+    handler someone else installed, or a thread other than the main one, is left alone.
+    """
+    import signal
+    import threading
+
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL):
+        yield
+        return
+
+    def stop(signum, frame):
+        raise _Terminated
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    except _Terminated:
+        # End as SIGTERM ends a process, so that a shell or scheduler sees the signal.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        signal.raise_signal(signal.SIGTERM)
+        raise  # only reached where SIGTERM is blocked
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def run(args) -> int:
     """Run ``framing score``; print the counts; return the exit status."""
     from .cli import UsageError
-    from .stream import SCORER_NAMES, StateMismatch, score_corpus
+    from .stream import SCORER_NAMES, OutputConflict, StateMismatch, score_corpus
 
     scorers = [s.strip() for s in args.scorers.split(",") if s.strip()]
     unknown = [s for s in scorers if s not in SCORER_NAMES]
@@ -83,12 +129,15 @@ def run(args) -> int:
         raise UsageError(f"--chunk-size must be positive, got {args.chunk_size}")
     keep = [c.strip() for c in args.keep.split(",") if c.strip()]
     try:
-        summary = score_corpus(args.input, args.out, scorers=scorers,
-                               chunk_size=args.chunk_size, keep=keep,
-                               columns=_pairs(args.columns), id_column=args.id_column,
-                               outlet=args.outlet, encoding=args.encoding, errors=args.errors,
-                               overwrite=args.overwrite, progress=not args.no_progress)
-    except (StateMismatch, FileExistsError, FileNotFoundError, TypeError) as err:
+        with _sigterm_unwinds():
+            summary = score_corpus(args.input, args.out, scorers=scorers,
+                                   chunk_size=args.chunk_size, keep=keep,
+                                   columns=_pairs(args.columns), id_column=args.id_column,
+                                   outlet=args.outlet, encoding=args.encoding,
+                                   errors=args.errors, overwrite=args.overwrite,
+                                   progress=not args.no_progress)
+    except (StateMismatch, OutputConflict, FileExistsError, FileNotFoundError,
+            TypeError) as err:
         raise UsageError(str(err)) from err
     resumed = (f" ({summary['resumed_chunks']} chunk(s) kept from the interrupted run)"
                if summary["resumed_chunks"] else "")

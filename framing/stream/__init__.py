@@ -18,6 +18,11 @@ their first and last MiB) or the options changed, unless told to start over
 (``overwrite=True``, ``--overwrite``). When all chunks are done they are joined into
 ``OUTPUT`` and the parts and state are removed.
 
+The output may sit in an input folder: the run leaves the output and the files beside it
+out of the input. It refuses (:class:`OutputConflict`) an input it would overwrite or
+delete, and a second run on the same output (:class:`OutputLocked`): a run holds
+``OUTPUT.lock`` until it ends, and a lock that a killed run left behind is taken over.
+
 Examples
 --------
 >>> import json, tempfile
@@ -44,7 +49,8 @@ Examples
 
 from __future__ import annotations
 
-from ._resume import StateMismatch
+from ._lock import OutputLocked
+from ._resume import OutputConflict, StateMismatch
 from ._score import SCORER_NAMES, score_corpus
 
-__all__ = ["SCORER_NAMES", "StateMismatch", "score_corpus"]
+__all__ = ["SCORER_NAMES", "OutputConflict", "OutputLocked", "StateMismatch", "score_corpus"]

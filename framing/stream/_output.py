@@ -2,6 +2,8 @@
 
 Every part has the same arrow schema (``article_id``, the kept columns, the features), so
 that the joined file reads back with ``article_id`` as its index and one row group a chunk.
+The schema's metadata also marks the file as framing score's output, so that a rerun that
+finds it in an input folder can tell its own earlier output from the user's data.
 """
 
 from __future__ import annotations
@@ -13,6 +15,10 @@ import numpy as np
 import pandas as pd
 
 from ._seen import _SeenIds
+
+#: Schema metadata key (and value) marking a parquet file as framing score's output.
+_SCORE_OUTPUT_KEY = b"framing.score"
+_SCORE_OUTPUT_VALUE = b'{"format": 1}'
 
 
 def _output_frame(articles: pd.DataFrame, features: pd.DataFrame, keep) -> pd.DataFrame:
@@ -42,7 +48,20 @@ def _arrow_schema(keep, names):
                           else pd.Series("x", index=sample.index, dtype=object))
     for name in names:
         sample[name] = np.float64(0)
-    return pa.Schema.from_pandas(sample, preserve_index=True)
+    schema = pa.Schema.from_pandas(sample, preserve_index=True)
+    return schema.with_metadata({**schema.metadata, _SCORE_OUTPUT_KEY: _SCORE_OUTPUT_VALUE})
+
+
+def _is_score_output(path: Path) -> bool:
+    """Whether ``path`` is a parquet file that framing score wrote (its schema's mark)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+    except (OSError, ValueError, pa.ArrowException):  # not parquet, or unreadable
+        return False
+    return _SCORE_OUTPUT_KEY in metadata
 
 
 def _to_table(frame: pd.DataFrame, schema):

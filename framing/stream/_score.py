@@ -7,17 +7,21 @@ a function here or in a sibling module, so that the loop reads as the steps it t
 from __future__ import annotations
 
 import codecs
+import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 
 from .._progress import progress_bar
+from ._lock import _output_lock
 from ._output import _arrow_schema, _join_parts, _output_frame, _to_table, _write_part
 from ._readers import _chunks
 from ._resume import (
     _clean_up,
     _commit_chunk,
     _fingerprint,
+    _leave_out_run_files,
     _open_state,
     _resume_point,
     _RunFiles,
@@ -38,10 +42,12 @@ def score_corpus(input_path, output, *, scorers=None, chunk_size: int = 2000,
     ----------
     input_path : path-like or list of path-like
         Files or folders as :func:`framing.datasets.load_articles` takes them (JSONL, CSV,
-        TSV, their ``.gz``, parquet).
+        TSV, their ``.gz``, parquet). The output and the files the run keeps beside it are
+        left out of an input folder that holds them.
     output : path-like
         The parquet file to write: ``article_id`` (the index when read with pandas), the
-        ``keep`` columns, then the features (float64 ``<scorer>__<feature>``).
+        ``keep`` columns, then the features (float64 ``<scorer>__<feature>``). One run at
+        a time writes it: the run holds ``OUTPUT.lock`` until it ends.
     scorers : list of str or of scorers, optional
         Names from :data:`SCORER_NAMES` or scorer objects; default: every default scorer.
     chunk_size : int, default 2000
@@ -74,54 +80,91 @@ def score_corpus(input_path, output, *, scorers=None, chunk_size: int = 2000,
     ------
     StateMismatch
         An interrupted run's state exists but the input or the options differ.
+    OutputConflict
+        An input is the output or one of the files beside it (the run would overwrite or
+        delete it), or a file at the output path in an input folder was not written by
+        framing score. Nothing has been written or deleted.
+    OutputLocked
+        Another run is writing the same output (a subclass of ``OutputConflict``).
     FileExistsError
         ``output`` exists and there is no interrupted run to resume (pass ``overwrite``).
     ValueError
         A whole-file problem (damaged parquet or gzip, undecodable CSV) or, with
         ``errors="raise"``, a bad row.
     """
-    from ..datasets._load import _expand
-
     chunk_size, mapping, keep = _check_arguments(errors, chunk_size, encoding, outlet,
                                                  columns, id_column, keep)
     run = _RunFiles.beside(Path(output))
-    files, _ = _expand(input_path)
+    files = _list_inputs(input_path, run)
     fitted, names = _resolve_scorers(scorers)
     options = {"chunk_size": chunk_size, "keep": keep, "columns": mapping,
                "id_column": id_column, "outlet": outlet, "encoding": encoding,
                "features": names,
                "scorers": [f"{type(s).__module__}.{type(s).__name__}" for s in fitted]}
-    state = _open_state(run, [_fingerprint(p) for p, _ in files], options, overwrite)
-    schema = _arrow_schema(keep, names)
-    seen, start = _resume_point(run, state)
-    resumed = len(state["chunks"])
+    with _output_lock(run.lock_path, run.output):
+        state = _open_state(run, [_fingerprint(p) for p, _ in files], options, overwrite)
+        schema = _arrow_schema(keep, names)
+        seen, start = _resume_point(run, state)
+        resumed = len(state["chunks"])
 
-    bar = progress_bar(desc="scoring", unit="rows", enabled=progress,
-                       initial=sum(c["rows_read"] for c in state["chunks"]))
-    try:
-        for chunk in _chunks(files, encoding, chunk_size, start):
-            articles, lines, rejected = _check_chunk(chunk, mapping, id_column, outlet, seen,
-                                                     files)
-            if errors == "raise" and rejected:
-                first = rejected[0]
-                raise ValueError(f"{first['source']}, line {first['line']}: "
-                                 f"{first['reason']}")
-            part = ""
-            if articles is not None:
-                table = _score_chunk(articles, fitted, names, batch_size, keep, schema)
-                part = f"part-{len(state['chunks']):06d}"
-                _write_part(run.parts_dir, part, table, articles, seen, chunk.file_index,
-                            lines)
-            rows_out = 0 if articles is None else len(articles)
-            _commit_chunk(run, state, chunk, part, rows_out, rejected)
-            bar.update(rows_out + len(rejected))
-    finally:
-        bar.close()
+        bar = progress_bar(desc="scoring", unit="rows", enabled=progress,
+                           initial=sum(c["rows_read"] for c in state["chunks"]))
+        try:
+            for chunk in _chunks(files, encoding, chunk_size, start):
+                articles, lines, rejected = _check_chunk(chunk, mapping, id_column, outlet,
+                                                         seen, files)
+                if errors == "raise" and rejected:
+                    first = rejected[0]
+                    raise ValueError(f"{first['source']}, line {first['line']}: "
+                                     f"{first['reason']}")
+                part = ""
+                if articles is not None:
+                    table = _score_chunk(articles, fitted, names, batch_size, keep, schema)
+                    part = f"part-{len(state['chunks']):06d}"
+                    _write_part(run.parts_dir, part, table, articles, seen, chunk.file_index,
+                                lines)
+                rows_out = 0 if articles is None else len(articles)
+                _commit_chunk(run, state, chunk, part, rows_out, rejected)
+                bar.update(rows_out + len(rejected))
+        finally:
+            bar.close()
 
-    _join_parts([run.parts_dir / f"{c['part']}.parquet" for c in state["chunks"] if c["part"]],
-                run.output, schema)
-    _clean_up(run)
+        _join_parts([run.parts_dir / f"{c['part']}.parquet" for c in state["chunks"]
+                     if c["part"]], run.output, schema)
+        _clean_up(run)
     return _summary(state, resumed, run, names)
+
+
+def _list_inputs(input_path, run: _RunFiles) -> list[tuple[Path, str]]:
+    """The files to read, as ``load_articles`` lists them, less the run's own files.
+
+    The listing warns of the files it skips (not a supported format); the run's own files
+    beside the output (state, lock, ids of the parts) are left out of that warning too.
+    """
+    import warnings
+
+    from .._warnings import warn_at_caller
+    from ..datasets._load import _expand
+
+    # A list, so that an iterator of paths is read once, by _expand, and kept for the check.
+    given = [input_path] if isinstance(input_path, str | os.PathLike) else input_path
+    if isinstance(given, Iterable) and not isinstance(given, bytes):
+        given = list(given)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")  # record now; the user's filters apply when re-issued
+        files, skipped = _expand(given)
+    files = _leave_out_run_files(given, files, run)
+    own_skipped = any(run.role(Path(s["source"])) for s in skipped)
+    for warning in caught:
+        if not (own_skipped and str(warning.message).startswith("skipped ")):
+            warn_at_caller(str(warning.message), warning.category)
+    visible = [s for s in skipped if not s["reason"].startswith("hidden")
+               and run.role(Path(s["source"])) is None]
+    if own_skipped and visible:  # the listing's warning, less the run's own files
+        shown = "; ".join(f"{s['source']} ({s['reason']})" for s in visible[:3])
+        more = "; ..." if len(visible) > 3 else ""
+        warn_at_caller(f"skipped {len(visible)} file(s) or folder(s): {shown}{more}")
+    return files
 
 
 def _check_arguments(errors, chunk_size, encoding, outlet, columns, id_column, keep):
