@@ -1,8 +1,10 @@
-"""Classifiers for ideology and bias, and their honest evaluation.
+"""Classifiers for ideology, bias and frames, and their honest evaluation.
 
 * :func:`make_ideology_classifier` predicts an article's left/center/right (its outlet's
   AllSides rating) from its text; :func:`make_bias_classifier` predicts whether a sentence
-  is biased (BABE). Both return plain, unfitted scikit-learn estimators.
+  is biased (BABE); :func:`make_frame_classifier` learns frames from coded texts, one per
+  text or several (multi-label, with per-frame thresholds). All return plain, unfitted
+  scikit-learn estimators.
 * :func:`evaluate` cross-validates an estimator with random, outlet (held-out outlets)
   or time splits, over several seeds, and returns tidy tables with confidence intervals.
 * :class:`OutletSignatureStripper` removes what identifies an outlet rather than its
@@ -26,6 +28,10 @@ _EXPORTS = {
     "IDEOLOGY_KINDS": "._ideology",
     "make_bias_classifier": "._bias",
     "BIAS_KINDS": "._bias",
+    "make_frame_classifier": "._frames",
+    "FrameClassifier": "._frames",
+    "FRAME_KINDS": "._frames",
+    "DEFAULT_FRAME_KIND": "._frames",
     "evaluate": "._evaluate",
     "Evaluation": "._evaluate",
     "summarize_scores": "._evaluate",

@@ -211,7 +211,12 @@ def evaluate(estimator, texts, y, *, groups=None, dates=None, split="random",
     estimator : scikit-learn classifier
         Unfitted; cloned for every fold.
     texts : sequence of str (or a pandas Series)
-    y : array-like of labels
+    y : array-like of labels, or a binary matrix or DataFrame (one column per label)
+        A 2-D ``y`` evaluates a multi-label classifier (for example
+        ``make_frame_classifier(multilabel=True)``, whose ``predict`` returns a 0/1
+        matrix): random folds are stratified on each row's rarest present label, and
+        the metrics are ``f1_macro`` (mean of the labels' F1), ``f1_micro``, ``accuracy``
+        (every label of a row right) and ``f1[<label>]``.
     groups : array-like, optional
         The outlet of each text: required by ``split="outlet"``, and passed to ``fit``
         (training rows only) when the estimator takes it, and to ``predict_proba`` (test
@@ -268,7 +273,15 @@ def evaluate(estimator, texts, y, *, groups=None, dates=None, split="random",
     if "outlet" in splits and groups is None:
         raise ValueError("split='outlet' holds out whole outlets and needs groups= "
                          "(the outlet of each text)")
-    y = np.asarray(y)
+    multilabel = isinstance(y, pd.DataFrame) or np.ndim(y) == 2
+    if multilabel:
+        label_names = ([str(c) for c in y.columns] if isinstance(y, pd.DataFrame)
+                       else [str(i) for i in range(np.shape(y)[1])])
+        y = np.asarray(y, dtype=np.int64)
+        strata = multilabel_strata(y)
+    else:
+        y = np.asarray(y)
+        strata = y
     n = len(y)
     if len(texts) != n:
         raise ValueError(f"texts has {len(texts)} rows but y has {n}")
@@ -281,11 +294,11 @@ def evaluate(estimator, texts, y, *, groups=None, dates=None, split="random",
             raise ValueError(f"folds must be fold numbers in 0..{n_splits - 1}, "
                              f"got {sorted(folds)}")
     group_array = None if groups is None else np.asarray(groups, dtype=object)
-    classes = np.unique(y)
+    classes = None if multilabel else np.unique(y)
     score_rows, prediction_frames, history_frames, excluded = [], [], [], {}
     for name in splits:
         for seed in seeds:
-            indices, excluded[name] = split_indices(y, split=name, groups=group_array,
+            indices, excluded[name] = split_indices(strata, split=name, groups=group_array,
                                                     dates=dates, n_splits=n_splits,
                                                     seed=int(seed))
             for fold, (train, test) in enumerate(indices):
@@ -298,6 +311,25 @@ def evaluate(estimator, texts, y, *, groups=None, dates=None, split="random",
                 model.fit(_take(texts, train), y[train], **params)
                 seconds = time.perf_counter() - started
                 X_test = _take(texts, test)
+                if multilabel:
+                    proba, pred = model.predict_proba(X_test), np.asarray(model.predict(X_test))
+                    values = multilabel_fold_metrics(y[test], pred, label_names)
+                    values["fit_seconds"] = seconds
+                    score_rows += [(name, int(seed), fold, metric, float(value), len(train),
+                                    len(test)) for metric, value in values.items()]
+                    frame = pd.DataFrame({"split": name, "seed": int(seed), "fold": fold,
+                                          "position": test})
+                    for column, label in enumerate(label_names):
+                        frame[f"y_true[{label}]"] = y[test, column]
+                        frame[f"y_pred[{label}]"] = pred[:, column]
+                        frame[f"proba[{label}]"] = proba[:, column]
+                    prediction_frames.append(frame)
+                    history_frames.append(training_history(model).assign(
+                        split=name, seed=int(seed), fold=fold))
+                    if verbose:
+                        print(f"{name} seed {seed} fold {fold}: macro-F1 "
+                              f"{values['f1_macro']:.3f} ({seconds:.0f}s fit)", flush=True)
+                    continue
                 predict_params = _predict_params(model, None if group_array is None
                                                  else group_array[test])
                 proba = (model.predict_proba(X_test, **predict_params)
@@ -345,6 +377,30 @@ def fold_metrics(y_true, y_pred, classes) -> dict[str, float]:
     present = set(y_true) | set(y_pred)
     values.update({f"f1[{c}]": (float(v) if c in present else np.nan)
                    for c, v in zip(classes, per_class, strict=True)})
+    return values
+
+
+def multilabel_strata(Y) -> np.ndarray:
+    """One stratum per row of a binary label matrix, for stratified folds.
+
+    A row's stratum is its rarest present label (``-1`` when none is present), so that
+    every label, the rare ones first, is spread evenly over the folds.
+    """
+    Y = np.asarray(Y, dtype=np.int64)
+    counts = Y.sum(axis=0)
+    rarity = np.where(Y > 0, counts[None, :], np.iinfo(np.int64).max)
+    return np.where(Y.any(axis=1), rarity.argmin(axis=1), -1)
+
+
+def multilabel_fold_metrics(Y_true, Y_pred, labels) -> dict[str, float]:
+    """Macro- and micro-F1 over labels, subset accuracy and each label's F1 (one fold)."""
+    Y_true, Y_pred = np.asarray(Y_true), np.asarray(Y_pred)
+    per_label = f1_score(Y_true, Y_pred, average=None, zero_division=0)
+    values = {"f1_macro": float(per_label.mean()),
+              "f1_micro": f1_score(Y_true, Y_pred, average="micro", zero_division=0),
+              "accuracy": float((Y_true == Y_pred).all(axis=1).mean())}
+    values.update({f"f1[{label}]": float(v) for label, v in zip(labels, per_label,
+                                                                strict=True)})
     return values
 
 

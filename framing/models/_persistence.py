@@ -37,6 +37,7 @@ FRAMING_TRUSTED_TYPES = frozenset({
     "framing.features._sourcing.SourcingScorer",
     "framing.features._term_choice.TermChoiceScorer",
     "framing.models._embed.TextEmbedder",
+    "framing.models._frames.FrameClassifier",
     "framing.models._kinds.ScorerFeatures",
     "framing.models._pooling.OutletPooledClassifier",
     "framing.models._seeds.SeedAveragedClassifier",
