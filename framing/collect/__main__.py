@@ -2,6 +2,6 @@
 
 import sys
 
-from .cli import main
+from framing.cli.collect import main
 
 sys.exit(main())

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from werkzeug import Response
 
+from framing.cli.collect import add_parser, main
 from framing.collect import url_article_id
-from framing.collect.cli import add_parser, main
 from framing.collect.pipeline import output_paths
 from framing.schema import validate_articles
 

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 from framing._config import OfflineError
+from framing.cli.collect import main
 from framing.collect import from_rss, search_gdelt, search_mediacloud, url_article_id
-from framing.collect.cli import main
 from framing.collect.pipeline import output_paths
 
 PACKAGED = Path(__file__).parents[2] / "framing" / "collect" / "_recipes" / "sanctuary"
