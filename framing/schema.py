@@ -23,13 +23,26 @@ Outlets
 
 Features
     Same index as the articles, float64 columns named ``<scorer>__<feature>``.
+
+Outlet identity
+    This module is the one place that says which outlet a name or an address is:
+    :func:`normalize_outlet` (a name as a source spells it -> the key),
+    :func:`normalize_domain` and :func:`registrable_domain` (a URL -> its host, its
+    registrable domain), :func:`outlet_from_url` (a collected article's URL -> its key) and
+    :func:`outlet_crosswalk` / :func:`outlet_name` (the hand-checked crosswalk of rated
+    outlets: key, display name, site, and the outlet's name in each rating table).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+from os import PathLike
 
 import numpy as np
 import pandas as pd
@@ -38,10 +51,15 @@ __all__ = [
     "ARTICLE_COLUMNS",
     "OPTIONAL_ARTICLE_COLUMNS",
     "OUTLET_COLUMNS",
+    "OUTLET_CROSSWALK_COLUMNS",
     "SchemaError",
     "empty_articles",
     "normalize_domain",
     "normalize_outlet",
+    "outlet_crosswalk",
+    "outlet_from_url",
+    "outlet_name",
+    "registrable_domain",
     "validate_articles",
     "validate_outlets",
 ]
@@ -62,7 +80,12 @@ OUTLET_COLUMNS = (
     "mbfc_factual",
     "lean",
 )
+#: Columns of the outlet crosswalk file, in file order.
+OUTLET_CROSSWALK_COLUMNS = ("outlet", "name", "domain", "allsides_2019_name",
+                            "allsides_2022_name", "mbfc_domain", "note")
 _OUTLET_LEANS = {"left", "center", "right"}
+#: The crosswalk framing ships, as a path inside the installed package.
+_CROSSWALK = "datasets/outlet_crosswalk.csv"
 _PREFIXES = ("label_", "meta_")
 
 
@@ -145,6 +168,144 @@ def normalize_domain(url_or_domain: str) -> str:
     text = re.split(r"[/?#]", text, maxsplit=1)[0]
     text = text.rsplit("@", 1)[-1].split(":", 1)[0]
     return re.sub(r"^(www\d?|m|amp)\.", "", text).strip(".")
+
+
+def registrable_domain(url_or_host: str) -> str:
+    """Return the registrable domain (``edition.cnn.com`` -> ``cnn.com``) of a URL or host.
+
+    Uses the public-suffix list that ships with ``courlan`` (a trafilatura dependency) when it
+    is installed, and :func:`normalize_domain` otherwise (which only drops ``www.``, ``m.``
+    and ``amp.``). IP addresses and ``localhost`` are returned as they are.
+
+    Examples
+    --------
+    >>> registrable_domain("https://edition.cnn.com/2021/03/08/uk/story")
+    'cnn.com'
+    >>> registrable_domain("https://www.bbc.co.uk/news/x")
+    'bbc.co.uk'
+    >>> registrable_domain("http://127.0.0.1:8000/page.html")
+    '127.0.0.1'
+    """
+    host = normalize_domain(url_or_host)
+    if not host or re.fullmatch(r"[\d.]+|localhost|\[[0-9a-f:]+\]", host):
+        return host
+    try:
+        from courlan import extract_domain
+    except ImportError:  # pragma: no cover - courlan comes with trafilatura
+        return host
+    domain = extract_domain("https://" + host + "/")
+    return (domain or host).lower()
+
+
+def outlet_from_url(url_or_host: str) -> str:
+    """Return the outlet key of a collected article: ``normalize_outlet`` of its registrable domain.
+
+    The domain, not the site's display name, because every source gives it (GDELT
+    ``domain``, Media Cloud ``media_name``, the URL of a page or feed entry) and it does not
+    change with a redesign. ``""`` when there is no host. Also available as
+    :func:`framing.collect.outlet_from_url`.
+
+    Examples
+    --------
+    >>> outlet_from_url("https://www.latimes.com/politics/story/2020-02-19/x")
+    'latimes-com'
+    >>> outlet_from_url("edition.cnn.com")
+    'cnn-com'
+    """
+    return normalize_outlet(registrable_domain(url_or_host))
+
+
+def outlet_crosswalk(path: str | PathLike | io.TextIOBase | None = None) -> pd.DataFrame:
+    """Return the outlet crosswalk: each rated outlet's key, name, site and rating-table names.
+
+    The crosswalk framing ships is hand-checked: for the outlets of the AllSides article
+    corpus (and AllSides outlets renamed between rating snapshots) it gives the display
+    name, the site, the outlet's name in the AllSides 2019 and 2022 tables and its Media
+    Bias/Fact Check domain; a missing cell means "no honest match" (a person has no site and
+    no MBFC rating). :func:`framing.datasets.fetch_outlet_ratings` joins the rating tables
+    through it.
+
+    Parameters
+    ----------
+    path : path-like or text file object, optional
+        A crosswalk of your own with the same columns; the packaged one by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``outlet`` (the key, which must equal ``normalize_outlet(name)``), with
+        columns ``name``, ``domain``, ``allsides_2019_name``, ``allsides_2022_name``,
+        ``mbfc_domain`` and ``note``; an empty cell is ``None``.
+
+    Raises
+    ------
+    ValueError
+        Naming the file and line: the columns are not :data:`OUTLET_CROSSWALK_COLUMNS`, or
+        a key is repeated or is not ``normalize_outlet(name)``.
+
+    Examples
+    --------
+    >>> crosswalk = outlet_crosswalk()
+    >>> crosswalk.loc["abc-news", ["name", "domain", "allsides_2022_name", "mbfc_domain"]
+    ...               ].tolist()
+    ['ABC News', 'abcnews.go.com', 'ABC News (Online)', 'go.com']
+    """
+    if path is None:
+        rows = _packaged_crosswalk()
+    elif isinstance(path, io.TextIOBase):
+        rows = _crosswalk_rows(path.read(), getattr(path, "name", "crosswalk"))
+    else:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            rows = _crosswalk_rows(handle.read(), str(path))
+    # object columns, so that an empty cell stays None (string columns would make it NaN)
+    frame = pd.DataFrame([{column: row[column] or None for column in OUTLET_CROSSWALK_COLUMNS}
+                          for row in rows], columns=list(OUTLET_CROSSWALK_COLUMNS), dtype=object)
+    return frame.set_index("outlet")
+
+
+def outlet_name(key: str) -> str | None:
+    """Return the display name the crosswalk gives an outlet key, or ``None`` if it has none.
+
+    Examples
+    --------
+    >>> outlet_name("cnn-web-news")
+    'CNN (Web News)'
+    >>> outlet_name("latimes-com") is None
+    True
+    """
+    for row in _packaged_crosswalk():
+        if row["outlet"] == key:
+            return row["name"]
+    return None
+
+
+@lru_cache(maxsize=1)
+def _packaged_crosswalk() -> tuple[dict, ...]:
+    text = resources.files("framing").joinpath(_CROSSWALK).read_text(encoding="utf-8")
+    return tuple(_crosswalk_rows(text, "outlet_crosswalk.csv"))
+
+
+def _crosswalk_rows(text: str, source: str) -> list[dict]:
+    """Parse and check a crosswalk: columns, normalised unique keys (blank cells are "")."""
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if tuple(reader.fieldnames or ()) != OUTLET_CROSSWALK_COLUMNS:
+        raise ValueError(f"{source}: expected columns {OUTLET_CROSSWALK_COLUMNS}, got "
+                         f"{reader.fieldnames}")
+    rows = []
+    seen = set()
+    for row in reader:
+        number = reader.line_num  # where the record ends: its only line, unless a quoted
+        # note spans several
+        key = row["outlet"]
+        if None in row or any(value is None for value in row.values()):
+            raise ValueError(f"{source} line {number}: expected "
+                             f"{len(OUTLET_CROSSWALK_COLUMNS)} fields")
+        if key != normalize_outlet(row["name"]) or key in seen:
+            raise ValueError(f"{source} line {number}: outlet {key!r} must be unique and "
+                             f"equal normalize_outlet(name) = {normalize_outlet(row['name'])!r}")
+        seen.add(key)
+        rows.append(dict(row))
+    return rows
 
 
 def empty_articles() -> pd.DataFrame:

@@ -1,14 +1,22 @@
-"""The articles and outlets contracts: what passes, and what each violation says."""
+"""The articles and outlets contracts, and outlet identity: what passes, what each violation
+says."""
+
+import io
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from framing.schema import (
+    OUTLET_CROSSWALK_COLUMNS,
     SchemaError,
     empty_articles,
     normalize_domain,
     normalize_outlet,
+    outlet_crosswalk,
+    outlet_from_url,
+    outlet_name,
+    registrable_domain,
     validate_articles,
     validate_outlets,
 )
@@ -143,3 +151,60 @@ def test_normalize_outlet(name, key):
 ])
 def test_normalize_domain(url, domain):
     assert normalize_domain(url) == domain
+
+
+@pytest.mark.parametrize("url, domain, key", [
+    ("https://edition.cnn.com/2021/03/08/uk/story", "cnn.com", "cnn-com"),
+    ("https://www.bbc.co.uk/news/x", "bbc.co.uk", "bbc-co-uk"),
+    ("latimes.com", "latimes.com", "latimes-com"),
+    ("http://127.0.0.1:8000/page.html", "127.0.0.1", "127-0-0-1"),
+    ("", "", ""),
+])
+def test_outlet_from_url(url, domain, key):
+    assert registrable_domain(url) == domain
+    assert outlet_from_url(url) == key
+
+
+def test_outlet_crosswalk_is_keyed_by_normalised_names():
+    crosswalk = outlet_crosswalk()
+    assert crosswalk.index.name == "outlet" and crosswalk.index.is_unique
+    assert tuple(["outlet", *crosswalk.columns]) == OUTLET_CROSSWALK_COLUMNS
+    assert (crosswalk.index == crosswalk["name"].map(normalize_outlet)).all()
+    assert len(crosswalk) >= 121
+    person = crosswalk.loc["ben-shapiro"]
+    assert person["domain"] is None and person["mbfc_domain"] is None  # blank is None, not ""
+    assert crosswalk.loc["business-insider", "allsides_2022_name"] == "Insider"
+    assert outlet_name("cnn-web-news") == "CNN (Web News)"
+    assert outlet_name("not-an-outlet") is None
+    crosswalk.loc["abc-news", "name"] = "changed"  # a copy: the packaged table is untouched
+    assert outlet_crosswalk().loc["abc-news", "name"] == "ABC News"
+
+
+HEADER = ",".join(OUTLET_CROSSWALK_COLUMNS)
+
+
+def test_outlet_crosswalk_of_your_own(tmp_path):
+    path = tmp_path / "mine.csv"
+    path.write_text(HEADER + "\nthe-local,The Local,thelocal.example,,,,\n", encoding="utf-8")
+    table = outlet_crosswalk(path)
+    assert table.index.tolist() == ["the-local"]
+    assert table.loc["the-local", "domain"] == "thelocal.example"
+    assert table.loc["the-local", "mbfc_domain"] is None
+
+
+@pytest.mark.parametrize("text, message", [
+    ("outlet,name\nfox-news,Fox News\n", "mine.csv: expected columns"),
+    (HEADER + "\nFox-News,Fox News,,,,,\n", "mine.csv line 2: outlet 'Fox-News' must be unique"),
+    (HEADER + "\nfox-news,Fox News,,,,,\nfox-news,Fox News,,,,,\n",
+     "mine.csv line 3: outlet 'fox-news' must be unique"),
+    (HEADER + "\nfox-news,Fox News,foxnews.com\n", "mine.csv line 2: expected 7 fields"),
+])
+def test_outlet_crosswalk_errors_name_the_file_and_line(tmp_path, text, message):
+    path = tmp_path / "mine.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=message.replace("(", r"\(")):
+        outlet_crosswalk(path)
+    buffer = io.StringIO(text)
+    buffer.name = "mine.csv"
+    with pytest.raises(ValueError, match=message.split(": ", 1)[1]):
+        outlet_crosswalk(buffer)

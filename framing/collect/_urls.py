@@ -1,8 +1,11 @@
-"""URL keys: the canonical form of an article URL, the article ID made from it, and its outlet.
+"""URL keys: the canonical form of an article URL and the article ID made from it.
 
 Collected articles are keyed by their URL, not by where they were found, so that the same
 story returned by GDELT, Media Cloud and an RSS feed gets one ``article_id`` and merges, and a
-rerun with other sources keeps every ID it made before.
+rerun with other sources keeps every ID it made before. An article's outlet comes from
+:func:`framing.schema.outlet_from_url` (outlet identity lives in :mod:`framing.schema`); it
+and :func:`~framing.schema.registrable_domain` are importable from here too, as the
+collectors and :mod:`framing.collect` use them.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import hashlib
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ..schema import normalize_domain, normalize_outlet
+from ..schema import normalize_domain, outlet_from_url, registrable_domain
 
 __all__ = ["canonical_url", "outlet_from_url", "registrable_domain", "url_article_id"]
 
@@ -84,47 +87,3 @@ def url_article_id(url: str) -> str:
     if not key:
         raise ValueError("cannot make an article_id from an empty URL")
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
-
-
-def registrable_domain(url_or_host: str) -> str:
-    """Return the registrable domain (``edition.cnn.com`` -> ``cnn.com``) of a URL or host.
-
-    Uses the public-suffix list that ships with ``courlan`` (a trafilatura dependency) when it
-    is installed, and :func:`framing.schema.normalize_domain` otherwise (which only drops
-    ``www.``, ``m.`` and ``amp.``). IP addresses and ``localhost`` are returned as they are.
-
-    Examples
-    --------
-    >>> registrable_domain("https://edition.cnn.com/2021/03/08/uk/story")
-    'cnn.com'
-    >>> registrable_domain("https://www.bbc.co.uk/news/x")
-    'bbc.co.uk'
-    >>> registrable_domain("http://127.0.0.1:8000/page.html")
-    '127.0.0.1'
-    """
-    host = normalize_domain(url_or_host)
-    if not host or re.fullmatch(r"[\d.]+|localhost|\[[0-9a-f:]+\]", host):
-        return host
-    try:
-        from courlan import extract_domain
-    except ImportError:  # pragma: no cover - courlan comes with trafilatura
-        return host
-    domain = extract_domain("https://" + host + "/")
-    return (domain or host).lower()
-
-
-def outlet_from_url(url_or_host: str) -> str:
-    """Return the outlet key of a collected article: ``normalize_outlet`` of its registrable domain.
-
-    The domain, not the site's display name, because every source gives it (GDELT
-    ``domain``, Media Cloud ``media_name``, the URL of a page or feed entry) and it does not
-    change with a redesign. ``""`` when there is no host.
-
-    Examples
-    --------
-    >>> outlet_from_url("https://www.latimes.com/politics/story/2020-02-19/x")
-    'latimes-com'
-    >>> outlet_from_url("edition.cnn.com")
-    'cnn-com'
-    """
-    return normalize_outlet(registrable_domain(url_or_host))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import html
 import io
@@ -17,9 +16,15 @@ import numpy as np
 import pandas as pd
 
 from .._tables import ReportTable
-from ..schema import OUTLET_COLUMNS, normalize_domain, normalize_outlet, validate_outlets
+from ..schema import (
+    OUTLET_COLUMNS,
+    normalize_domain,
+    normalize_outlet,
+    outlet_crosswalk,
+    validate_outlets,
+)
 from ._cache import cached_dataset
-from ._lexicon_formats import Parsed, merge_duplicates, read_csv_records
+from ._csv_records import Parsed, merge_duplicates, read_csv_records
 from ._registry import RemoteFile, select
 from ._report import attach_report
 
@@ -27,8 +32,6 @@ __all__ = ["fetch_outlet_ratings"]
 
 _VERSION = "outlets-1"
 _CROSSWALK = "outlet_crosswalk.csv"
-_CROSSWALK_COLUMNS = ("outlet", "name", "domain", "allsides_2019_name", "allsides_2022_name",
-                      "mbfc_domain", "note")
 _TABLES = ("allsides_2019", "allsides_2022", "mbfc")
 #: Upstream file name -> table it feeds (``mbfc_raw`` adds columns to ``mbfc`` rows).
 _FILE_TABLES = {"allsides_data.csv": "allsides_2019", "allsides.csv": "allsides_2022",
@@ -218,21 +221,11 @@ def _crosswalk_text() -> str:
     return resources.files(__package__).joinpath(_CROSSWALK).read_text(encoding="utf-8")
 
 
-def _read_crosswalk(text: str) -> list[dict]:
-    """Parse and check the crosswalk: columns, normalised unique keys, names that match."""
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    if tuple(reader.fieldnames or ()) != _CROSSWALK_COLUMNS:
-        raise ValueError(f"{_CROSSWALK}: expected columns {_CROSSWALK_COLUMNS}, got "
-                         f"{reader.fieldnames}")
-    rows = list(reader)
-    seen = set()
-    for number, row in enumerate(rows, 2):
-        key = row["outlet"]
-        if key != normalize_outlet(row["name"]) or key in seen:
-            raise ValueError(f"{_CROSSWALK} line {number}: outlet {key!r} must be unique and "
-                             f"equal normalize_outlet(name) = {normalize_outlet(row['name'])!r}")
-        seen.add(key)
-    return rows
+def _read_crosswalk(text: str | None) -> list[dict]:
+    """The crosswalk's rows (``text``, or the packaged file when None), checked by
+    :func:`framing.schema.outlet_crosswalk`; an empty cell is None."""
+    table = outlet_crosswalk(None if text is None else io.StringIO(text))
+    return table.reset_index().to_dict("records")
 
 
 # -- the join ----------------------------------------------------------------------------------
@@ -441,7 +434,7 @@ def _parse(paths: list[Path], crosswalk: str | None = None,
     tables = {"allsides_2019": _index(parts["allsides_2019"], "name"),
               "allsides_2022": _index(parts["allsides_2022"], "name"),
               "mbfc": _index(parts["mbfc"], "domain")}
-    rows = _read_crosswalk(_crosswalk_text() if crosswalk is None else crosswalk)
+    rows = _read_crosswalk(crosswalk)
     outlets = _from_crosswalk(rows, tables)
     _add_allsides(outlets, "allsides_2019", parts["allsides_2019"].records)
     _add_allsides(outlets, "allsides_2022", parts["allsides_2022"].records)
@@ -488,9 +481,10 @@ def fetch_outlet_ratings(*, data_home=None, refresh: bool = False, progress: boo
           ``idiap/Factual-Reporting-and-Political-Bias-Web-Interactions`` at ``2474a4b1``,
           ``data/mbfc.csv`` (3,920 rows: normalised bias and factual rating per domain) and
           ``data/mbfc_raw.csv`` (4,497 rows: MBFC's own wording, country, credibility).
-        * ``outlet_crosswalk.csv``, shipped with framing: a hand-checked crosswalk of the 121
-          outlets of :func:`fetch_allsides` (and 8 AllSides outlets renamed between the
-          snapshots) to their name in each table and their MBFC domain.
+        * ``outlet_crosswalk.csv``, shipped with framing (:func:`framing.schema.outlet_crosswalk`):
+          a hand-checked crosswalk of the 121 outlets of :func:`fetch_allsides` (and 8
+          AllSides outlets renamed between the snapshots) to their name in each table and
+          their MBFC domain.
     Licence
         AllSideR: GPL-3 (the ratings are AllSides'). allsides-scraper: AllSides data under
         CC BY-NC 4.0 (research and non-commercial use, with attribution). idiap: Apache-2.0;

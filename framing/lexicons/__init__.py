@@ -1,9 +1,13 @@
-"""Lexicons and a fast, explainable matcher.
+"""Lexicons, their file formats, and a fast, explainable matcher.
 
 :class:`Lexicon` holds terms (words and multiword phrases), categories, weights and a
-citation; :class:`LexiconMatcher` finds them in texts with inflections, case rules, negation
-scope and a character span for every match; :func:`load_lexicon` returns the public lexicons
-(fetched, verified) and the ones this project authors.
+citation, and reads the usual lexicon files (:meth:`Lexicon.from_liwc` for LIWC ``.dic``
+dictionaries, :meth:`Lexicon.from_tff` for MPQA ``.tff`` clues,
+:meth:`Lexicon.from_word_list` for one entry per line); :class:`LexiconMatcher` finds them in
+texts with inflections, case rules, negation scope and a character span for every match;
+:func:`load_lexicon` returns the public lexicons (fetched, verified) and the ones this project
+authors, :func:`list_lexicons` lists them all, and :func:`fetch_lexicon` returns a public
+one as a tidy table with a report of every entry it left out or changed.
 """
 
 from __future__ import annotations
@@ -12,9 +16,11 @@ from .._lazy import lazy_exports
 
 _EXPORTS = {
     "Lexicon": ".lexicon",
+    "LexiconFormatError": "._formats",
     "LexiconMatcher": ".matcher",
     "Matches": ".matcher",
     "NEGATORS": ".matcher",
+    "fetch_lexicon": "._public",
     "load_lexicon": "._load",
     "list_lexicons": "._load",
 }

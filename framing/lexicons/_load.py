@@ -1,6 +1,6 @@
 """Load lexicons by name: public ones (fetched and verified) and the ones framing authors.
 
-Public lexicons come from :func:`framing.datasets.fetch_lexicon` (pinned upstream files);
+Public lexicons come from :func:`framing.lexicons.fetch_lexicon` (pinned upstream files);
 this module adds how each is matched: whether an entry also matches inflected forms (lists
 of base forms such as Recasens et al.'s report verbs do; lists that already enumerate their
 forms, such as Hu & Liu's, do not; MPQA says so per clue), and which categories flip under
@@ -23,7 +23,7 @@ import pandas as pd
 
 from .lexicon import Lexicon
 
-__all__ = ["PUBLIC_MATCHING", "list_lexicons", "load_lexicon"]
+__all__ = ["LIST_COLUMNS", "PUBLIC_MATCHING", "list_lexicons", "load_lexicon"]
 
 #: How each public lexicon is matched: ``inflect`` (True, False, or "stemmed" for MPQA's
 #: per-clue flag) and ``negation_flips``.
@@ -58,7 +58,7 @@ def _authored_names() -> list[str]:
 @lru_cache(maxsize=32)
 def _load_authored(name: str) -> Lexicon:
     folder = resources.files(__package__).joinpath(_DATA)
-    meta = json.loads(folder.joinpath(f"{name}.json").read_text(encoding="utf-8"))
+    meta = _authored_meta(name)
     with folder.joinpath(f"{name}.csv").open("r", encoding="utf-8") as handle:
         entries = pd.read_csv(handle, dtype={"term": str, "category": str},
                               keep_default_na=False, comment=None)
@@ -74,7 +74,7 @@ def _load_authored(name: str) -> Lexicon:
 
 
 def _load_public(name: str, data_home=None) -> Lexicon:
-    from ..datasets import fetch_lexicon
+    from ._public import fetch_lexicon
 
     table = fetch_lexicon(name, data_home=data_home, progress=False)
     matching = PUBLIC_MATCHING[name]
@@ -120,18 +120,58 @@ def load_lexicon(name: str, *, data_home=None) -> Lexicon:
     raise KeyError(f"unknown lexicon {name!r}; known: {', '.join(known)}")
 
 
-def list_lexicons() -> pd.DataFrame:
-    """Every lexicon :func:`load_lexicon` knows: name, source (public/authored),
-    description, citation, licence. Nothing is downloaded."""
-    from ..datasets._lexicons import list_lexicons as list_public
+def _authored_meta(name: str) -> dict:
+    folder = resources.files(__package__).joinpath(_DATA)
+    return json.loads(folder.joinpath(f"{name}.json").read_text(encoding="utf-8"))
 
-    public = list_public().assign(source="public")
+
+#: Columns of :func:`list_lexicons`, in order.
+LIST_COLUMNS = ("name", "kind", "description", "citation", "licence", "case", "source")
+_AUTHORED_CASE = ("per entry, in the case_sensitive column (acronyms such as 'ICE' match "
+                  "case-sensitively)")
+
+
+def list_lexicons() -> pd.DataFrame:
+    """Every lexicon :func:`load_lexicon` knows, public and authored, without downloading.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per lexicon, the public ones first, each group sorted by name, with columns
+
+        ``name``
+            What :func:`load_lexicon` takes.
+        ``kind``
+            ``"public"`` (a published list, fetched from its pinned upstream files by
+            :func:`fetch_lexicon`) or ``"authored"`` (a list framing ships, each entry
+            with its evidence).
+        ``description``, ``citation``, ``licence``
+            As the list's source states them.
+        ``case``
+            The case convention of its terms.
+        ``source``
+            Where the entries come from: ``owner/repo@commit/path`` of each pinned upstream
+            file (several separated by ``"; "``) for a public lexicon, the packaged file
+            ``framing/lexicons/data/<name>.csv`` for an authored one.
+
+    Examples
+    --------
+    >>> from framing.lexicons import list_lexicons
+    >>> table = list_lexicons().set_index("name")
+    >>> table.loc[["mpqa", "sourcing"], "kind"].tolist()
+    ['public', 'authored']
+    >>> table.loc["sourcing", "source"]
+    'framing/lexicons/data/sourcing.csv'
+    """
+    from ._public import public_lexicons
+
+    public = public_lexicons().assign(kind="public")
     rows = []
     for name in _authored_names():
-        lex = _load_authored(name)
-        rows.append({"name": name, "source": "authored", "description": lex.description,
-                     "citation": lex.citation, "licence": lex.licence})
-    columns = ["name", "source", "description", "citation", "licence"]
-    authored = pd.DataFrame(rows, columns=columns)
-    public = public[[c for c in columns if c in public.columns]]
-    return pd.concat([public, authored], ignore_index=True)
+        meta = _authored_meta(name)
+        rows.append({"name": name, "kind": "authored",
+                     "description": meta.get("description", ""),
+                     "citation": meta.get("citation", ""), "licence": meta.get("licence", ""),
+                     "case": _AUTHORED_CASE, "source": f"framing/lexicons/{_DATA}/{name}.csv"})
+    authored = pd.DataFrame(rows, columns=list(LIST_COLUMNS))
+    return pd.concat([public[list(LIST_COLUMNS)], authored], ignore_index=True)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
 
 import pandas as pd
 
@@ -12,6 +14,9 @@ __all__ = ["Lexicon"]
 
 _ENTRY_COLUMNS = ("term", "category", "weight", "inflect", "case_sensitive", "wildcard")
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.]+$")
+_ERRORS = ("raise", "skip")
+#: Report lines shown in one warning or error before "and N more".
+_SHOWN = 5
 
 
 def _auto_case(term: str) -> bool:
@@ -23,8 +28,10 @@ def _auto_case(term: str) -> bool:
 class Lexicon:
     """A word list with categories and weights, and where it comes from.
 
-    Build one with :meth:`from_dict` or :meth:`from_frame`, load a public or built-in one
-    with :func:`framing.lexicons.load_lexicon`, and match it with
+    Build one with :meth:`from_dict` or :meth:`from_frame`, read a file with
+    :meth:`from_liwc` (LIWC ``.dic``), :meth:`from_tff` (MPQA ``.tff``) or
+    :meth:`from_word_list`, load a public or built-in one with
+    :func:`framing.lexicons.load_lexicon`, and match it with
     :class:`framing.lexicons.LexiconMatcher`.
 
     Parameters
@@ -128,7 +135,7 @@ class Lexicon:
         Columns ``inflect``, ``case_sensitive``, ``weight`` and ``wildcard`` in ``frame`` win
         over the keyword defaults. ``citation`` and ``licence`` default to
         ``frame.attrs`` entries of those names (as returned by
-        :func:`framing.datasets.fetch_lexicon`).
+        :func:`framing.lexicons.fetch_lexicon`).
         """
         entries = frame.copy()
         if "inflect" not in entries:
@@ -142,6 +149,233 @@ class Lexicon:
         kwargs.setdefault("licence", frame.attrs.get("licence", ""))
         entries.attrs = {}
         return cls(name=name, entries=entries, **kwargs)
+
+    @classmethod
+    def from_liwc(cls, path: str | PathLike, *, name: str | None = None, inflect: bool = False,
+                  errors: str = "raise", **kwargs) -> Lexicon:
+        """Read a dictionary in LIWC format (``.dic``), such as a licensed LIWC dictionary or
+        the Moral Foundations Dictionary.
+
+        The file opens with a header block between two ``%`` lines that numbers the
+        categories (``1<tab>care.virtue``); every line after it is a term followed by one or
+        more category numbers, separated by tabs or spaces (``harm<tab>2``,
+        ``civil rights<tab>3``, ``preserve* 01 07``). A term may be a multiword phrase; a
+        trailing ``*`` makes it a prefix (wildcard) term. LIWC matches case-insensitively,
+        so terms are lower-cased. A line that is not valid UTF-8 is read as Windows-1252
+        and reported in a warning.
+
+        Parameters
+        ----------
+        path : path-like
+            The ``.dic`` file.
+        name : str, optional
+            The lexicon's name; the file name without its suffix by default.
+        inflect : bool, default False
+            Also match inflected forms of each (non-wildcard) term. LIWC dictionaries list
+            the forms they mean (or use a wildcard), so the default matches terms as written.
+        errors : {"raise", "skip"}, default "raise"
+            What a malformed entry line does (not ``term id [id ...]``, a ``*`` inside a
+            term, a category number missing from the header): raise, or be skipped with a
+            warning naming each skipped line.
+        **kwargs
+            ``citation``, ``licence``, ``description``, ``negation_flips`` (see the class).
+
+        Returns
+        -------
+        Lexicon
+            One entry per (term, category); the extra column ``line`` is the file line the
+            entry comes from.
+
+        Raises
+        ------
+        framing.lexicons.LexiconFormatError
+            With the file and line: the header block is missing or malformed, an entry line
+            is malformed (with ``errors="raise"``), or the file has no entries.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "moral.dic"
+        >>> _ = path.write_text("%\\n1\\tcare\\n2\\tharm\\n%\\n"
+        ...                     "Nurtur*\\t1\\nhurt\\t2\\nsafe\\t1 2\\n")
+        >>> lexicon = Lexicon.from_liwc(path)
+        >>> lexicon.name, lexicon.categories
+        ('moral', ('care', 'harm'))
+        >>> lexicon.entries[["term", "category", "wildcard"]].values.tolist()[:3]
+        [['nurtur', 'care', True], ['hurt', 'harm', False], ['safe', 'care', False]]
+        >>> lexicon.entries.loc[lexicon.entries["term"] == "safe", "category"].tolist()
+        ['care', 'harm']
+        """
+        from ._formats import parse_liwc_dic
+
+        _check_errors(errors)
+        source = str(path)
+        parsed = parse_liwc_dic(path, source=source)
+        records = _checked_records(parsed, source, errors)
+        frame = pd.DataFrame.from_records(records, columns=["term", "category", "weight",
+                                                             "wildcard", "line"])
+        return cls.from_frame(frame, name=_name_from(path, name), inflect=inflect,
+                              case_sensitive=False, **kwargs)
+
+    @classmethod
+    def from_tff(cls, path: str | PathLike, *, name: str | None = None,
+                 categories: str = "type", errors: str = "raise", **kwargs) -> Lexicon:
+        """Read subjectivity clues in the MPQA ``.tff`` format.
+
+        One clue per line, as ``key=value`` tokens: ``type=strongsubj len=1 word1=abuse
+        pos1=verb stemmed1=y priorpolarity=negative``. ``type`` is ``strongsubj`` or
+        ``weaksubj``; ``stemmed1=y`` means the clue matches every inflection of the word, so
+        it gives the entry's ``inflect``; ``priorpolarity`` is ``positive``, ``negative``,
+        ``neutral`` or ``both``. Terms keep their case and match case-insensitively.
+
+        Quirks of the published file are read and reported in a warning with their lines: a
+        stray token without ``=``, a repeated token, an unknown key, ``weakneg`` (read as
+        ``negative``), a ``stemmed1`` that is not ``y``/``n``. Repeated clues (same word,
+        type and part of speech) are merged; where they disagree, a stemmed clue wins over
+        an unstemmed one, ``positive`` with ``negative`` becomes ``both``, and any other
+        disagreement is set missing and reported (never settled by file order).
+
+        Parameters
+        ----------
+        path : path-like
+            The ``.tff`` file.
+        name : str, optional
+            The lexicon's name; the file name without its suffix by default.
+        categories : {"type", "polarity"}, default "type"
+            What the entries' ``category`` is: the clue's type (``strongsubj``,
+            ``weaksubj``) or its prior polarity (``positive``, ``negative``, ``neutral``,
+            ``both``). With ``"polarity"``, a clue without a usable polarity is left out and
+            reported in a warning, and ``negation_flips`` defaults to swapping ``positive``
+            and ``negative`` when both occur.
+        errors : {"raise", "skip"}, default "raise"
+            What a malformed line does (a required key missing, an unknown type, ``len``
+            other than 1, a key given two values): raise, or be skipped with a warning naming
+            each skipped line.
+        **kwargs
+            ``citation``, ``licence``, ``description``, ``negation_flips`` (see the class).
+
+        Returns
+        -------
+        Lexicon
+            Extra columns: ``type``, ``pos``, ``stemmed`` (nullable), ``polarity`` and
+            ``line`` (the file line the clue comes from).
+
+        Raises
+        ------
+        framing.lexicons.LexiconFormatError
+            With the file and line: a malformed line (with ``errors="raise"``), or a file
+            with no clues.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "clues.tff"
+        >>> _ = path.write_text(
+        ...     "type=strongsubj len=1 word1=sneer pos1=verb stemmed1=y priorpolarity=negative\\n"
+        ...     "type=weaksubj len=1 word1=sturdy pos1=adj stemmed1=n priorpolarity=positive\\n")
+        >>> clues = Lexicon.from_tff(path)
+        >>> clues.entries[["term", "category", "inflect", "polarity"]].values.tolist()
+        [['sneer', 'strongsubj', True, 'negative'], ['sturdy', 'weaksubj', False, 'positive']]
+        >>> Lexicon.from_tff(path, categories="polarity").negation_flips
+        {'positive': 'negative', 'negative': 'positive'}
+        """
+        from ._formats import merge_clues, parse_tff
+
+        _check_errors(errors)
+        if categories not in ("type", "polarity"):
+            raise ValueError(f"categories must be 'type' or 'polarity', got {categories!r}")
+        source = str(path)
+        parsed = parse_tff(path, source=source)
+        records = _checked_records(parsed, source, errors)
+        # a repeated clue is not a malformed line: it is merged, and only a disagreement is
+        # worth a warning
+        records, changed = merge_clues(records, source)
+        _warn_changed(changed, source)
+        frame = pd.DataFrame.from_records(
+            records, columns=["term", "category", "weight", "wildcard", "pos", "stemmed",
+                              "polarity", "line"])
+        frame.insert(4, "type", frame["category"])
+        frame["stemmed"] = pd.array(frame["stemmed"].tolist(), dtype="boolean")
+        frame["inflect"] = frame["stemmed"].fillna(False).astype(bool)
+        if categories == "polarity":
+            frame = _by_polarity(frame, source)
+            present = set(frame["category"])
+            if {"positive", "negative"} <= present:
+                kwargs.setdefault("negation_flips",
+                                  {"positive": "negative", "negative": "positive"})
+        return cls.from_frame(frame, name=_name_from(path, name), case_sensitive=False,
+                              **kwargs)
+
+    @classmethod
+    def from_word_list(cls, path: str | PathLike, *, category: str, name: str | None = None,
+                       inflect: bool = True, case_sensitive: bool | str = "auto",
+                       weight: float = 1.0, comment_prefixes: Sequence[str] = ("#",),
+                       wildcards: bool = False, errors: str = "raise", **kwargs) -> Lexicon:
+        """Read a word list: one entry (a word or a multiword phrase) per line, one category.
+
+        Blank lines and lines starting with one of ``comment_prefixes`` are skipped;
+        whitespace is stripped and runs of it become one space. A line that is not valid
+        UTF-8 is read as Windows-1252 and reported in a warning.
+
+        Parameters
+        ----------
+        path : path-like
+            The text file.
+        category : str
+            The category of every entry (``"hedge"``, ``"positive"``).
+        name : str, optional
+            The lexicon's name; the file name without its suffix by default.
+        inflect : bool, default True
+            Also match inflected forms (``alien`` matches ``aliens``). Pass False for a list
+            that already enumerates its forms.
+        case_sensitive : bool or "auto", default "auto"
+            As in :meth:`from_dict`: ``"auto"`` makes acronyms (``ICE``) case-sensitive.
+        weight : float, default 1.0
+            The weight of every entry.
+        comment_prefixes : sequence of str, default ("#",)
+            Lines starting with one of these are comments (Hu & Liu's lists use ``;``).
+        wildcards : bool, default False
+            Read a trailing ``*`` as a prefix (wildcard) entry, as LIWC does. By default a
+            ``*`` is part of the word (published lists hold words such as ``f**k``).
+        errors : {"raise", "skip"}, default "raise"
+            What a malformed line does (a tab or other control character inside the entry,
+            or with ``wildcards=True`` a ``*`` that does not end it): raise, or be skipped
+            with a warning naming each skipped line.
+        **kwargs
+            ``citation``, ``licence``, ``description``, ``negation_flips`` (see the class).
+
+        Returns
+        -------
+        Lexicon
+            The extra column ``line`` is the file line each entry comes from.
+
+        Raises
+        ------
+        framing.lexicons.LexiconFormatError
+            With the file and line: a malformed line (with ``errors="raise"``), or a file
+            with no entries.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "hedges.txt"
+        >>> _ = path.write_text("# hedges\\nperhaps\\nkind   of\\nseemingly\\n")
+        >>> hedges = Lexicon.from_word_list(path, category="hedge", inflect=False)
+        >>> hedges.entries[["term", "category", "line"]].values.tolist()
+        [['perhaps', 'hedge', 2], ['kind of', 'hedge', 3], ['seemingly', 'hedge', 4]]
+        """
+        from ._formats import parse_word_list
+
+        _check_errors(errors)
+        source = str(path)
+        parsed = parse_word_list(path, source=source, category=category,
+                                 comment_prefixes=tuple(comment_prefixes), wildcards=wildcards)
+        records = _checked_records(parsed, source, errors)
+        frame = pd.DataFrame.from_records(records, columns=["term", "category", "weight",
+                                                             "wildcard", "line"])
+        frame["weight"] = float(weight)
+        return cls.from_frame(frame, name=_name_from(path, name), inflect=inflect,
+                              case_sensitive=case_sensitive, **kwargs)
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -209,3 +443,72 @@ class Lexicon:
     def __repr__(self) -> str:
         return (f"Lexicon(name={self.name!r}, entries={len(self)}, "
                 f"categories={list(self.categories)})")
+
+
+
+def _name_from(path: str | PathLike, name: str | None) -> str:
+    return name if name is not None else Path(path).stem
+
+
+def _report(items: list[dict]) -> str:
+    """``line 3: reason; line 7: reason`` for the first few items, then how many more."""
+    shown = "; ".join(f"line {item['line']}: {item['reason']}" for item in items[:_SHOWN])
+    more = len(items) - _SHOWN
+    return shown + (f"; and {more} more" if more > 0 else "")
+
+
+def _warn_changed(coerced: list[dict], source: str) -> None:
+    """Warn about entries kept with a value changed (a decoded byte, a format quirk)."""
+    if coerced:
+        from .._warnings import warn_at_caller
+
+        warn_at_caller(f"{source}: {len(coerced)} value(s) read differently from the file: "
+                       f"{_report(coerced)}")
+
+
+def _check_errors(errors: str) -> None:
+    if errors not in _ERRORS:
+        raise ValueError(f"errors must be one of {_ERRORS}, got {errors!r}")
+
+
+def _checked_records(parsed, source: str, errors: str) -> list[dict]:
+    """The records of a parsed lexicon file, after its malformed lines are raised or skipped.
+
+    Nothing is dropped silently: with ``errors="skip"`` a warning names every skipped line
+    (the first few, then how many more), and values the reader changed are always reported.
+    """
+    from .._warnings import warn_at_caller
+    from ._formats import LexiconFormatError
+
+    _check_errors(errors)
+    rejected = parsed.rejected
+    if rejected and errors == "raise":
+        first = rejected[0]
+        more = (f" ({len(rejected) - 1} more malformed line(s); errors='skip' skips them "
+                "with a warning)" if len(rejected) > 1 else "")
+        raise LexiconFormatError(source, first["line"], first["reason"] + more)
+    if rejected:
+        warn_at_caller(f"{source}: skipped {len(rejected)} malformed entr(y/ies): "
+                       f"{_report(rejected)}")
+    _warn_changed(parsed.coerced, source)
+    if not parsed.records:
+        raise LexiconFormatError(source, None, "no entries")
+    return parsed.records
+
+
+def _by_polarity(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    """MPQA clues with their prior polarity as category; clues without one are reported."""
+    from .._warnings import warn_at_caller
+
+    missing = frame["polarity"].isna()
+    if missing.any():
+        left = [{"line": line, "reason": f"no usable prior polarity for {term!r}: left out"}
+                for line, term in frame.loc[missing, ["line", "term"]].itertuples(index=False)]
+        warn_at_caller(f"{source}: {len(left)} clue(s) left out: {_report(left)}")
+    frame = frame.loc[~missing].copy()
+    frame["category"] = frame["polarity"]
+    if frame.empty:
+        from ._formats import LexiconFormatError
+
+        raise LexiconFormatError(source, None, "no clue has a usable prior polarity")
+    return frame.reset_index(drop=True)

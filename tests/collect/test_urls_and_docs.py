@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import framing.schema
 from framing.collect import canonical_url, outlet_from_url, url_article_id
 
 MODULES = ["_urls", "html", "fetch", "rss", "gdelt", "mediacloud", "dedup", "relevance",
@@ -59,3 +60,12 @@ def test_outlet_keys():
     assert outlet_from_url("") == ""
     with pytest.raises(ValueError):
         url_article_id("")
+
+
+def test_outlet_from_url_is_the_schema_one_so_outlet_identity_has_one_home():
+    from framing.collect import _urls
+
+    assert outlet_from_url is framing.schema.outlet_from_url
+    assert _urls.registrable_domain is framing.schema.registrable_domain
+    # the collectors import it from _urls: the same function, with no warning
+    assert _urls.outlet_from_url is framing.schema.outlet_from_url

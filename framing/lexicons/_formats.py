@@ -1,10 +1,12 @@
-"""Readers for the file formats of public lexicons and rating tables, with a full report.
+"""Readers for the file formats of lexicons, each with a full report of what it read.
 
-Every reader takes a local path and the ``source`` name to report (the file's path in its
-upstream repository) and returns a :class:`Parsed`: the records it read, plus the rejected
-entries (left out, with line and reason) and the coerced values (kept, but changed or set
-missing, with line and reason). ``n_entries`` counts what the source proposed, so that
-``n_entries == len(records) + len(rejected)`` always holds.
+Every reader takes a local path and the ``source`` name to report (a file's path, or its path
+in its upstream repository) and returns a :class:`~framing.datasets._csv_records.Parsed`: the
+records it read, plus the rejected entries (left out, with line and reason) and the coerced
+values (kept, but changed or set missing, with line and reason). ``n_entries`` counts what the
+source proposed, so that ``n_entries == len(records) + len(rejected)`` always holds. Each record
+has ``term``, ``category``, ``weight``, ``wildcard`` and ``line``, plus the fields its format
+adds.
 
 Formats
     * plain word lists (one entry per line, comment lines skipped): :func:`parse_word_list`
@@ -14,7 +16,10 @@ Formats
     * the eMFD scoring CSV (one row per word, a probability and a sentiment per
       foundation): :func:`parse_emfd_csv`
     * one column of words in an ``.xlsx`` sheet: :func:`parse_xlsx_words`
-    * CSV records with the physical line on which each starts: :func:`read_csv_records`
+
+:meth:`framing.lexicons.Lexicon.from_liwc`, :meth:`~framing.lexicons.Lexicon.from_tff` and
+:meth:`~framing.lexicons.Lexicon.from_word_list` read a user's file with these readers;
+:func:`framing.lexicons.fetch_lexicon` reads the pinned public files with them.
 
 Line numbers are 1-based and count ``\\n`` characters, as ``wc -l`` and ``sed -n`` do
 (a stray ``\\r`` inside a line does not start a new one). Blank lines are not entries.
@@ -22,26 +27,30 @@ Line numbers are 1-based and count ``\\n`` characters, as ``wc -l`` and ``sed -n
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
-from typing import NamedTuple
+
+# The parse report and the line readers are shared with the rating-table parsers of
+# framing.datasets; they belong to the shared reading layer below both subpackages.
+from ..datasets._csv_records import (
+    Parsed,
+    TextLine,
+    iter_text_lines,
+    merge_duplicates,
+    read_csv_records,
+)
 
 __all__ = [
-    "Parsed",
-    "TextLine",
-    "iter_text_lines",
-    "merge_duplicates",
+    "LexiconFormatError",
+    "MPQA_RESOLVE",
+    "merge_clues",
     "parse_emfd_csv",
     "parse_liwc_dic",
     "parse_tff",
     "parse_word_list",
     "parse_xlsx_words",
-    "read_csv_records",
 ]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -55,94 +64,30 @@ _MPQA_KNOWN = frozenset(_MPQA_REQUIRED) | {"len"}
 _EMFD_FOUNDATIONS = ("care", "fairness", "loyalty", "authority", "sanctity")
 
 
-@dataclass
-class Parsed:
-    """What a reader found in one source file.
+class LexiconFormatError(ValueError):
+    """A lexicon file that cannot be read as the format it is read as.
 
-    Attributes
+    Parameters
     ----------
-    records : list of dict
-        One dict per kept entry; each has ``line`` (1-based) besides its fields.
-    rejected : list of dict
-        Entries left out: ``source``, ``line``, ``row_id``, ``reason``.
-    coerced : list of dict
-        Kept entries with a value changed or set missing: ``source``, ``line``, ``row_id``,
-        ``column``, ``value`` (as in the source), ``reason``.
-    n_entries : int
-        Entries the source proposed (``len(records) + len(rejected)``).
-    n_lines : int
-        Non-blank, non-comment lines (or sheet rows) read.
+    source : str
+        The file (its path, or its path in its upstream repository).
+    line : int or None
+        The 1-based line (or sheet row) at fault; ``None`` when the file as a whole is.
+    reason : str
+        What is wrong.
+
+    Examples
+    --------
+    >>> print(LexiconFormatError("moral.dic", 7, "expected a term followed by category ids"))
+    moral.dic, line 7: expected a term followed by category ids
     """
 
-    records: list[dict] = field(default_factory=list)
-    rejected: list[dict] = field(default_factory=list)
-    coerced: list[dict] = field(default_factory=list)
-    n_entries: int = 0
-    n_lines: int = 0
-
-    def extend(self, other: Parsed) -> Parsed:
-        """Append ``other``'s records and report to this one; return ``self``."""
-        self.records += other.records
-        self.rejected += other.rejected
-        self.coerced += other.coerced
-        self.n_entries += other.n_entries
-        self.n_lines += other.n_lines
-        return self
-
-    def reject(self, source: str, line: int | None, row_id, reason: str) -> None:
-        """Record an entry left out."""
-        self.rejected.append({"source": source, "line": line, "row_id": row_id,
-                              "reason": reason})
-
-    def coerce(self, source: str, line: int | None, row_id, column: str, value,
-               reason: str) -> None:
-        """Record a kept entry whose ``column`` was changed or set missing."""
-        self.coerced.append({"source": source, "line": line, "row_id": row_id,
-                             "column": column, "value": value, "reason": reason})
-
-
-# -- text --------------------------------------------------------------------------------------
-
-
-class TextLine(NamedTuple):
-    """One line of a text file: its 1-based number, its text, and how it was decoded."""
-
-    number: int
-    text: str
-    raw: str | None = None  #: the undecodable bytes, escaped, when not valid UTF-8
-    note: str | None = None  #: how such a line was decoded instead
-
-
-def iter_text_lines(path: str | Path) -> Iterator[TextLine]:
-    """Yield each line of a text file as a :class:`TextLine`.
-
-    Lines are split on ``\\n``; a trailing ``\\r`` (CRLF files) and a UTF-8 byte-order mark are
-    removed. Each line is decoded as UTF-8; a line that is not valid UTF-8 is decoded as
-    Windows-1252 (or Latin-1 where that fails) and carries its raw bytes and a note, so
-    that one stray byte never costs the whole file and is always reported.
-    """
-    data = Path(path).read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    chunks = data.split(b"\n")
-    if chunks and chunks[-1] == b"":
-        chunks.pop()
-    for number, chunk in enumerate(chunks, 1):
-        if chunk.endswith(b"\r"):
-            chunk = chunk[:-1]
-        try:
-            text = chunk.decode("utf-8")
-        except UnicodeDecodeError:
-            text = None
-        if text is not None:
-            yield TextLine(number, text)
-            continue
-        raw = chunk.decode("ascii", errors="backslashreplace")
-        try:
-            text, codec = chunk.decode("cp1252"), "Windows-1252"
-        except UnicodeDecodeError:
-            text, codec = chunk.decode("latin-1"), "Latin-1"
-        yield TextLine(number, text, raw, f"not valid UTF-8: decoded as {codec}")
+    def __init__(self, source: str, line: int | None, reason: str):
+        self.source = source
+        self.line = line
+        self.reason = reason
+        where = source if line is None else f"{source}, line {line}"
+        super().__init__(f"{where}: {reason}")
 
 
 def _squash(text: str) -> str:
@@ -164,15 +109,17 @@ def _entry(term: str, category: str, line: int, *, weight: float = 1.0,
 
 
 def parse_word_list(path: str | Path, *, source: str, category: str,
-                    comment_prefixes: Sequence[str] = ("#",), lowercase: bool = False
-                    ) -> Parsed:
+                    comment_prefixes: Sequence[str] = ("#",), lowercase: bool = False,
+                    wildcards: bool = False) -> Parsed:
     """Read a word list: one entry (a word or a multiword phrase) per line.
 
     Lines starting with one of ``comment_prefixes`` (after leading whitespace) and blank
-    lines are skipped. Whitespace is stripped and runs of it collapsed to one space. A ``*``
-    is kept literally (word lists have no wildcard syntax: Hu & Liu's ``f**k`` is a word), so
-    ``wildcard`` is always False. A line holding a control character (a tab, a stray
-    carriage return) is rejected: it is not a single entry.
+    lines are skipped. Whitespace is stripped and runs of it collapsed to one space. By
+    default a ``*`` is kept literally (published word lists have no wildcard syntax: Hu &
+    Liu's ``f**k`` is a word), so ``wildcard`` is always False; with ``wildcards=True`` a
+    trailing ``*`` marks a prefix entry, as in LIWC (``immigra*``), and a ``*`` anywhere else
+    rejects the line. A line holding a control character (a tab, a stray carriage return) is
+    rejected: it is not a single entry.
 
     Examples
     --------
@@ -198,7 +145,13 @@ def parse_word_list(path: str | Path, *, source: str, category: str,
         term = _squash(stripped)
         if lowercase:
             term = term.lower()
-        parsed.records.append(_entry(term, category, number))
+        wildcard = False
+        if wildcards:
+            term, wildcard, reason = _split_wildcard(term)
+            if reason:
+                parsed.reject(source, number, stripped, reason)
+                continue
+        parsed.records.append(_entry(term, category, number, wildcard=wildcard))
         if note:
             parsed.coerce(source, number, term, "term", raw, note)
     return parsed
@@ -294,6 +247,36 @@ def parse_tff(path: str | Path, *, source: str) -> Parsed:
     return parsed
 
 
+def _merge_stemmed(a, b):
+    """A stemmed MPQA clue matches the word and its inflections: it subsumes an unstemmed one."""
+    return True if {a, b} == {True, False} else None
+
+
+def _merge_polarity(a, b):
+    """MPQA's own name for a clue that is both positive and negative is ``both``."""
+    return "both" if {a, b} == {"positive", "negative"} else None
+
+
+#: How :func:`~framing.datasets._csv_records.merge_duplicates` settles two MPQA clues for one
+#: (word, type, part of speech) that disagree.
+MPQA_RESOLVE = {"stemmed": _merge_stemmed, "polarity": _merge_polarity}
+
+
+def merge_clues(records: list[dict], source: str) -> tuple[list[dict], list[dict]]:
+    """Merge MPQA clues repeated for one (word, type, part of speech) into the first.
+
+    Returns the kept records and the values changed by a disagreement (``coerced`` rows:
+    ``stemmed`` with unstemmed is stemmed, ``positive`` with ``negative`` is ``both``, any
+    other disagreement is set missing). A repeat itself is not an error and is not returned.
+    """
+    merged = Parsed()
+    for record in records:
+        record["source"] = source
+    kept = merge_duplicates(records, ["term", "category", "pos"], merged,
+                            resolve=MPQA_RESOLVE)
+    return kept, merged.coerced
+
+
 # -- LIWC .dic ---------------------------------------------------------------------------------
 
 
@@ -303,23 +286,27 @@ def _dic_header(lines: list[TextLine], source: str
     marks = [i for i, line in enumerate(lines) if line.text.strip() == "%"]
     content = [i for i, line in enumerate(lines) if line.text.strip()]
     if len(marks) < 2 or not content or content[0] != marks[0]:
-        raise ValueError(f"{source}: not a LIWC .dic file (expected a '%' line, the "
-                         "category list and a closing '%' line)")
+        raise LexiconFormatError(source, None, "not a LIWC .dic file (expected a '%' line, "
+                                 "the category list and a closing '%' line)")
     categories = {}
     for number, text, _, _ in lines[marks[0] + 1:marks[1]]:
         if not text.strip():
             continue
         match = _DIC_CATEGORY.match(text.strip())
         if not match:
-            raise ValueError(f"{source}, line {number}: expected '<id> <category name>' "
-                             f"in the header, got {text.strip()!r}")
+            raise LexiconFormatError(source, number, "expected '<id> <category name>' in the "
+                                     f"header, got {text.strip()!r}")
         categories[int(match["id"])] = match["name"]
     return categories, marks[1] + 1
 
 
 def _dic_term(raw: str) -> tuple[str, bool, str | None]:
     """Return (term, wildcard, reason when unusable) for a .dic term field."""
-    term = _squash(raw).lower()
+    return _split_wildcard(_squash(raw).lower())
+
+
+def _split_wildcard(term: str) -> tuple[str, bool, str | None]:
+    """Return (term without a trailing ``*``, wildcard, reason when unusable)."""
     wildcard = term.endswith("*")
     if wildcard:
         term = term[:-1].rstrip()
@@ -342,7 +329,7 @@ def parse_liwc_dic(path: str | Path, *, source: str) -> Parsed:
 
     Raises
     ------
-    ValueError
+    LexiconFormatError
         If the header block is missing or malformed (nothing in the file can be read).
     """
     lines = list(iter_text_lines(path))
@@ -373,28 +360,7 @@ def parse_liwc_dic(path: str | Path, *, source: str) -> Parsed:
     return parsed
 
 
-# -- CSV ---------------------------------------------------------------------------------------
-
-
-def read_csv_records(path: str | Path, *, encoding: str = "utf-8-sig"
-                     ) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """Return (header, iterator of (first physical line, fields)) for a CSV file.
-
-    Quoted fields may hold line breaks, so a record's line is where it starts, counted as
-    ``\\n`` characters. Blank lines are skipped.
-    """
-    text = Path(path).read_text(encoding=encoding)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, [])
-
-    def records() -> Iterator[tuple[int, list[str]]]:
-        previous = reader.line_num
-        for fields in reader:
-            start, previous = previous + 1, reader.line_num
-            if fields:
-                yield start, fields
-
-    return header, records()
+# -- eMFD CSV -----------------------------------------------------------------------------------
 
 
 def _float(value: str) -> float | None:
@@ -443,12 +409,12 @@ def parse_emfd_csv(path: str | Path, *, source: str) -> Parsed:
 
     Raises
     ------
-    ValueError
+    LexiconFormatError
         If the header is not the eMFD scoring header.
     """
     header, records = read_csv_records(path)
     if [h.strip() for h in header] != _emfd_header():
-        raise ValueError(f"{source}: unexpected header {header!r}")
+        raise LexiconFormatError(source, 1, f"unexpected header {header!r}")
     parsed = Parsed()
     for number, fields in records:
         parsed.n_lines += 1
@@ -477,7 +443,8 @@ def parse_xlsx_words(path: str | Path, *, source: str, sheet: str, category: str
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         if sheet not in workbook.sheetnames:
-            raise ValueError(f"{source}: no sheet {sheet!r} (have {workbook.sheetnames})")
+            raise LexiconFormatError(source, None,
+                                     f"no sheet {sheet!r} (have {workbook.sheetnames})")
         rows = list(workbook[sheet].iter_rows(values_only=True))
     finally:
         workbook.close()
@@ -502,62 +469,3 @@ def parse_xlsx_words(path: str | Path, *, source: str, sheet: str, category: str
                 parsed.coerce(source, number, term, "cell", str(extra),
                               "extra cell beyond the first column ignored")
     return parsed
-
-
-# -- duplicates --------------------------------------------------------------------------------
-
-
-def _same(a, b) -> bool:
-    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
-        return True
-    return a == b
-
-
-def merge_duplicates(records: list[dict], key: Sequence[str], parsed: Parsed, *,
-                     resolve: Mapping[str, Callable[[object, object], object]] | None = None,
-                     label: str = "term", keep_first: Sequence[str] = ()) -> list[dict]:
-    """Keep the first record of each ``key``; report the others in ``parsed``.
-
-    Records carry ``source``, ``line`` and ``label`` (the value reported as ``row_id``)
-    besides their fields. A later record with the same key is listed in ``parsed.rejected``
-    as a duplicate of the first one's line; columns in ``keep_first`` keep the first value.
-    A missing value of the kept record is filled from a duplicate. Where a duplicate
-    disagrees with the kept record on another field, ``resolve[column](kept, new)``
-    may give the merged value (``None``: no resolution); otherwise the kept value is set
-    missing (``None``, or NaN for floats). Either way the change is listed in
-    ``parsed.coerced`` with both values: a contradiction is never settled by file order.
-    The returned records keep their original order.
-    """
-    resolve = resolve or {}
-    first: dict[tuple, dict] = {}
-    conflicted: set[tuple[int, str]] = set()
-    for record in records:
-        kept = first.setdefault(tuple(record[k] for k in key), record)
-        if kept is record:
-            continue
-        parsed.reject(record["source"], record["line"], record[label],
-                      f"duplicate of {kept['source']} line {kept['line']} (merged)")
-        skip = {*key, *keep_first, "line", "source"}
-        for column, value in record.items():
-            if column in skip or _same(kept[column], value) or _is_missing(value):
-                continue
-            if (id(kept), column) in conflicted:
-                continue  # already set missing by an earlier conflict
-            if _is_missing(kept[column]):
-                kept[column] = value  # the duplicate fills a gap: nothing contradicts it
-                continue
-            merged = resolve[column](kept[column], value) if column in resolve else None
-            where = f"{record['source']} line {record['line']}"
-            reason = (f"merged with {where}: {merged!r}" if merged is not None
-                      else f"conflicts with {where}: set missing")
-            parsed.coerce(kept["source"], kept["line"], kept[label], column,
-                          f"{kept[column]} | {value}", reason)
-            if merged is None:
-                merged = math.nan if isinstance(value, float) else None
-                conflicted.add((id(kept), column))
-            kept[column] = merged
-    return list(first.values())
-
-
-def _is_missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
