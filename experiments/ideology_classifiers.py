@@ -67,7 +67,12 @@ def kind_name(kind: str) -> str:
 
 
 def run(ctx: Context) -> None:
-    from .validation.ideology_unseen_outlets import build_estimator, evaluate_kinds, load_data
+    from .validation.ideology_unseen_outlets import (
+        build_estimator,
+        evaluate_kinds,
+        load_data,
+        signature_cache,
+    )
 
     config = ctx.config
     # "<kind>+pooled" rows reuse <kind>'s out-of-fold probabilities: nothing more is fitted.
@@ -81,9 +86,11 @@ def run(ctx: Context) -> None:
                             filter="duplicates dropped (meta_duplicate_of)")
     record_encoders(ctx, {kind: build_estimator(kind) for kind in kinds})
     # Per-kind progress lines only in full runs: they take many minutes.
-    scores = evaluate_kinds(articles, kinds, splits=config["splits"], seeds=config["seeds"],
-                            n_splits=config["n_splits"], verbose=not ctx.smoke,
-                            pooled=pooled)
+    # The kinds share one cache of the stripper's fits (removed before the manifest is made).
+    with signature_cache(ctx.out) as memory:
+        scores = evaluate_kinds(articles, kinds, splits=config["splits"],
+                                seeds=config["seeds"], n_splits=config["n_splits"],
+                                verbose=not ctx.smoke, pooled=pooled, memory=memory)
     table, path = write_score_tables(ctx, scores, "ideology_classifiers")
     _draw(ctx, pd.read_csv(path), n_articles=len(articles),
           n_outlets=articles["meta_source"].nunique())

@@ -85,6 +85,7 @@ def test_extract_features_on_dask_equals_pandas(client, dask_articles, features,
     assert np.array_equal(result.to_numpy(), features.to_numpy(), equal_nan=True)
 
 
+@pytest.mark.slow  # a local cluster of worker processes
 def test_extract_features_reads_a_parquet_folder(client, articles, tmp_path):
     lexicon = Lexicon.from_dict({"enforcement": ["ice", "detainer", "deport"]}, name="toy")
     folder = tmp_path / "corpus"
@@ -104,6 +105,7 @@ def test_missing_text_column_is_named(dask_articles):
         extract_features(dask_articles, [FrameScorer(method="lexicon")], text_column="body")
 
 
+@pytest.mark.slow  # a local cluster of worker processes
 def test_fightin_words_on_dask_equals_pandas(client, articles, dask_articles):
     options = {"n_perm": 20, "min_df": 2, "return_excluded": True}
     expected, excluded = fightin_words(articles, "label_allsides", **options)
@@ -114,6 +116,7 @@ def test_fightin_words_on_dask_equals_pandas(client, articles, dask_articles):
     assert result.attrs["n_excluded"] > 0  # the outlet-signature exclusion did run
 
 
+@pytest.mark.slow  # a local cluster of worker processes
 def test_fightin_words_pairs_and_background_on_dask(client, articles, dask_articles):
     background = articles.iloc[::3]
     with dask.config.set({"dataframe.convert-string": False}):
@@ -126,6 +129,7 @@ def test_fightin_words_pairs_and_background_on_dask(client, articles, dask_artic
     pd.testing.assert_frame_equal(result, expected, check_exact=True)
 
 
+@pytest.mark.slow  # a local cluster of worker processes
 @pytest.mark.parametrize("unit", ["outlet", None])
 def test_leave_out_partisanship_on_dask_equals_pandas(client, articles, dask_articles, unit):
     options = {"groups": ("left", "right"), "unit": unit, "n_perm": 30, "n_boot": 30,
@@ -137,6 +141,7 @@ def test_leave_out_partisanship_on_dask_equals_pandas(client, articles, dask_art
     assert result.attrs == expected.attrs
 
 
+@pytest.mark.slow  # a local cluster of worker processes
 def test_outlet_scores_on_dask_equals_pandas(client, articles, dask_articles, features):
     columns = [c for c in features.columns if c.startswith(("loaded__", "sentiment__"))][:4]
     lazy = dd.from_pandas(features[columns], npartitions=N_PARTITIONS, sort=False)
@@ -146,6 +151,7 @@ def test_outlet_scores_on_dask_equals_pandas(client, articles, dask_articles, fe
         pd.testing.assert_frame_equal(result, expected, check_exact=True)
 
 
+@pytest.mark.slow  # a local cluster of worker processes
 def test_rating_agreement_accepts_dask(client, articles, features):
     from framing.datasets import fetch_outlet_ratings
 

@@ -105,6 +105,7 @@ def test_rerun_resumes_when_the_output_is_inside_the_input_folder(tmp_path, monk
             == _beside(straight, ".rejected.jsonl").read_bytes())
 
 
+@pytest.mark.slow
 def test_overwrite_with_the_output_inside_the_input_folder_reads_only_the_corpus(
         tmp_path, monkeypatch, capsys):
     """Regression: --overwrite read its own output, parts and rejected rows as input."""
@@ -268,6 +269,7 @@ def _wait_for_chunks(process: subprocess.Popen, out: Path, chunks: int) -> None:
     pytest.fail("the run recorded no chunk in 120 s")
 
 
+@pytest.mark.slow
 def test_two_runs_on_one_output_the_second_is_refused(tmp_path, capsys):
     """Regression: two concurrent runs both exited 0 with a damaged output."""
     source = _write_corpus(tmp_path / "c.jsonl", 1000)
@@ -289,6 +291,7 @@ def test_two_runs_on_one_output_the_second_is_refused(tmp_path, capsys):
     assert not _beside(out, ".lock").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig, status", [(signal.SIGINT, 130), (signal.SIGTERM, -signal.SIGTERM),
                                          (signal.SIGKILL, -signal.SIGKILL)],
                          ids=["SIGINT", "SIGTERM", "SIGKILL"])

@@ -46,8 +46,10 @@ Figure 5 (``python -m experiments run ideology_classifiers``) reuses :func:`load
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -81,23 +83,44 @@ def load_data() -> pd.DataFrame:
     return articles
 
 
-def build_estimator(kind: str, transformer_options=None):
+def build_estimator(kind: str, transformer_options=None, memory=None):
     """The kind's unfitted classifier; ``"tfidf-nostrip"`` is tfidf without stripping.
 
-    ``transformer_options`` go to ``make_ideology_classifier("transformer", ...)`` only.
+    ``transformer_options`` go to ``make_ideology_classifier("transformer", ...)`` only;
+    ``memory`` is the stripper's cache of fits (``OutletSignatureStripper(memory=...)``).
     """
     from framing.models import make_ideology_classifier
 
     if kind == "tfidf-nostrip":
         return make_ideology_classifier("tfidf", strip=False)
+    strip = {"memory": memory}
     if kind == "transformer":
-        return make_ideology_classifier(kind, **(transformer_options or {}))
-    return make_ideology_classifier(kind)
+        return make_ideology_classifier(kind, strip=strip, **(transformer_options or {}))
+    return make_ideology_classifier(kind, strip=strip)
+
+
+@contextlib.contextmanager
+def signature_cache(folder):
+    """A joblib cache for the stripper's fits, in a new subfolder of ``folder``.
+
+    Every kind of one run is cross-validated on the same folds, so with this cache each
+    fold's outlet signatures are learned once rather than once per kind. The subfolder is
+    removed on exit: a later run, perhaps with a changed library, learns them afresh.
+
+    Yields
+    ------
+    joblib.Memory
+    """
+    from joblib import Memory
+
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="signature-cache-", dir=folder) as location:
+        yield Memory(location, verbose=0)
 
 
 def evaluate_kinds(articles: pd.DataFrame, kinds, *, splits=("random", "outlet"),
                    seeds=(0, 1, 2), n_splits: int = 5, verbose: bool = True,
-                   pooled=False, transformer_options=None) -> pd.DataFrame:
+                   pooled=False, transformer_options=None, memory=None) -> pd.DataFrame:
     """Cross-validate each kind on the same folds; return every fold's scores.
 
     Parameters
@@ -122,6 +145,9 @@ def evaluate_kinds(articles: pd.DataFrame, kinds, *, splits=("random", "outlet")
         a sequence pools those kinds only (each must be in ``kinds``).
     transformer_options : dict, optional
         Settings of the ``"transformer"`` kind (for example ``{"max_chunks": 1}``).
+    memory : None, str, path or joblib.Memory, optional
+        Cache of the outlet-signature stripper's fits, shared by the kinds (see
+        :func:`signature_cache`); None learns the signatures again for every kind.
 
     Returns
     -------
@@ -145,8 +171,8 @@ def evaluate_kinds(articles: pd.DataFrame, kinds, *, splits=("random", "outlet")
     predictions, kind_scores = {}, {}
     for kind in order:
         started = time.perf_counter()
-        result = evaluate(build_estimator(kind, transformer_options), articles["input"],
-                          articles["label"],
+        result = evaluate(build_estimator(kind, transformer_options, memory),
+                          articles["input"], articles["label"],
                           groups=articles["meta_source"].to_numpy(),
                           dates=articles["date"], split=list(splits), n_splits=n_splits,
                           seeds=tuple(seeds))
@@ -225,11 +251,13 @@ def main(argv=None) -> pd.DataFrame:
     report = strip_report(articles)
     report.to_csv(OUT / "ideology_strip_report.csv", index=False)
 
-    scores = evaluate_kinds(articles, kinds, splits=splits, seeds=seeds,
-                            n_splits=args.n_splits, pooled=not args.no_pooled,
-                            transformer_options=(
-                                {} if args.transformer_max_chunks is None
-                                else {"max_chunks": args.transformer_max_chunks}))
+    with signature_cache(OUT) as memory:
+        scores = evaluate_kinds(articles, kinds, splits=splits, seeds=seeds,
+                                n_splits=args.n_splits, pooled=not args.no_pooled,
+                                transformer_options=(
+                                    {} if args.transformer_max_chunks is None
+                                    else {"max_chunks": args.transformer_max_chunks}),
+                                memory=memory)
     summary = summarise(scores)
     scores.to_csv(OUT / "ideology_unseen_outlets_scores.csv", index=False)
     summary.to_csv(OUT / "ideology_unseen_outlets.csv", index=False)

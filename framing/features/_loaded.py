@@ -54,11 +54,10 @@ CATEGORY_SOURCES = (
 #:
 #: ``illegal`` is kept on purpose: "illegal immigrant/alien" is the loaded term choice that
 #: style guides retired, and its negative, authority-vice reading is the one readers get.
-#: On BABE SG2 (``python -m experiments.validation.babe_sentence``, 5-fold CV x 5) these
-#: exclusions lower the cross-validated macro-F1 of the rates from 0.649 to 0.642 (AUC
-#: 0.705 to 0.694). Nearly all of it is ``trump`` (checked one term at a time, 5x3 CV:
-#: -0.008 for ``trump``, under 0.003 for each other term): BABE's biased sentences mention
-#: Trump more often, which is the topic, not the wording.
+#: On BABE SG2 (``python -m experiments.validation.babe_sentence``) these exclusions lower
+#: the rates' cross-validated scores a little, nearly all of it through ``trump``: BABE's
+#: biased sentences mention Trump more often, which is the topic, not the wording (numbers
+#: in experiments/README.md, "Measurements behind the library's defaults").
 DEFAULT_EXCLUDE = ("trump", "undocumented", "reform", "united")
 
 #: Weights of ``loaded_index`` per feature (per 1,000 words), and its intercept.
@@ -69,13 +68,12 @@ DEFAULT_EXCLUDE = ("trump", "undocumented", "reform", "united")
 #: sentences, Biased vs Non-biased) on the 22 rates other than ``babe_biased`` (left out:
 #: that lexicon was built from BABE's own data), with ``DEFAULT_EXCLUDE``, converted back
 #: to raw rates. Refit and print with
-#: ``python -m experiments.validation.babe_sentence``. Measured there (5-fold stratified
-#: CV x 5 repeats, seed 0, the index refitted in each training fold): ROC AUC 0.694
-#: [0.686, 0.703], macro-F1 0.642 [0.635, 0.649]; with folds grouped by topic: AUC 0.679
-#: [0.636, 0.723]; fitted without BABE's 122 immigration sentences and scored on them:
-#: AUC 0.573. Being linear in rates, the index does not depend on length and never
-#: saturates; on articles it reads as the log-odds of an average sentence, so compare
-#: articles by rank or difference, not against 0.
+#: ``python -m experiments.validation.babe_sentence``, which also cross-validates it (the
+#: index refitted in each training fold, folds grouped by topic, and fitted without BABE's
+#: immigration sentences and scored on them; the scores are in experiments/README.md).
+#: Being linear in rates, the index does not depend on length and never saturates; on
+#: articles it reads as the log-odds of an average sentence, so compare articles by rank
+#: or difference, not against 0.
 INDEX_WEIGHTS: dict[str, float] = {
     "bias_lexicon": -0.000305006,
     "strong_subjective": 0.00925325,

@@ -12,11 +12,12 @@ Kinds
                   from BABE's labels: they would leak the test folds). Pass
                   ``babe=True`` to keep them when scoring other data.
 ``"embeddings"``  MiniLM sentence embeddings and logistic regression.
-``"transformer"`` all-mpnet-base-v2 fine-tuned on the sentences (CPU; 45-50 minutes on
-                  BABE's 2,900 training sentences with 2 cores; fetched on first use;
-                  ``precision="auto"`` about halves that on a CPU with bfloat16, at
-                  some accuracy: see :data:`DEFAULT_BIAS_KIND`).
-                  ``model="minilm"`` fine-tunes the packaged MiniLM, 6-7 times faster.
+``"transformer"`` all-mpnet-base-v2 fine-tuned on the sentences (CPU; by far the
+                  slowest kind to fit; fetched on first use; ``precision="auto"``
+                  about halves the time on a CPU with native bfloat16, at some
+                  accuracy: see :data:`DEFAULT_BIAS_KIND`).
+                  ``model="minilm"`` fine-tunes the packaged MiniLM, several times
+                  faster (a fifth of the parameters).
                   ``n_seeds=2`` fine-tunes two seeds and averages their probabilities
                   (:class:`~framing.models.SeedAveragedClassifier`).
 ``"ensemble"``    Soft vote of transformer, tfidf and features.
@@ -32,18 +33,14 @@ from . import _kinds
 __all__ = ["BIAS_KINDS", "DEFAULT_BIAS_KIND", "make_bias_classifier"]
 
 BIAS_KINDS = _kinds.KINDS
-#: The best macro-F1 measured on BABE SG2 (experiments/validation/babe_classifier.py,
-#: 5-fold stratified, seed 0): transformer with all-mpnet-base-v2 0.812 [0.795, 0.828]
-#: (folds 0.827, 0.819, 0.814, 0.791, 0.806; 43-50 minutes of fitting a fold on this
-#: project's idle 2-core CPU), better on every fold than with MiniLM, 0.792 [0.771, 0.813]
-#: (411 s a fold); the MiniLM ensemble 0.789 on the same folds, embeddings 0.746
-#: [0.738, 0.755], tfidf 0.722 and features 0.682 (5 folds x 3 seeds). The transformer
-#: with ``precision="bfloat16"`` fits a fold in 14-27 minutes but scored 0.802
-#: [0.782, 0.823] (lower on 4 of the 5 folds), so float32 stays the default. Two
-#: bfloat16 seeds averaged (``n_seeds=2``) scored 0.809 [0.792, 0.826] on the same folds,
-#: in about the time of one float32 fit: still below float32's single model. Three
-#: (``n_seeds=3``) scored 0.816 [0.800, 0.832], above float32 on four folds but by less
-#: than the fold spread, at three times the cost where the CPU lacks bfloat16.
+#: The kind with the best macro-F1 on BABE SG2 in experiments/validation/babe_classifier.py
+#: (5-fold stratified): all-mpnet-base-v2 fine-tuned in float32 beats the fine-tuned MiniLM
+#: on every fold, and the ensemble, embeddings, tfidf and features kinds on the mean.
+#: ``precision="bfloat16"`` fits in about half the time but scores lower, and averaging
+#: bfloat16 seeds (``n_seeds``) gains less than the fold-to-fold spread (at several times
+#: the cost where the CPU lacks native bfloat16), so float32 with one seed stays the
+#: default. The scores and fit times are in experiments/README.md ("Measurements behind
+#: the library's defaults").
 DEFAULT_BIAS_KIND = "transformer"
 
 _DEFAULTS = {

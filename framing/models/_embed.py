@@ -9,9 +9,9 @@ L2-normalised: one row per text, independent of its length.
 
 Sentence vectors are cached in memory per process (keyed by model and sentence), so
 cross-validation folds, seeds and the stripped and unstripped versions of an article,
-which share most sentences, encode each sentence once. On this project's 2-core machine
-MiniLM encodes about 140 sentences a second: the 2,027 AllSides articles (94k sentences)
-take about 11 minutes the first time, and seconds afterwards.
+which share most sentences, encode each sentence once. Encoding dominates the cost: on a
+CPU a corpus of a few thousand articles takes minutes the first time and seconds
+afterwards (timings in ``experiments/README.md``).
 """
 
 from __future__ import annotations

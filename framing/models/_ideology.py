@@ -34,13 +34,14 @@ from . import _kinds
 __all__ = ["DEFAULT_IDEOLOGY_KIND", "IDEOLOGY_KINDS", "make_ideology_classifier"]
 
 IDEOLOGY_KINDS = _kinds.KINDS
-#: The best macro-F1 measured on unseen outlets (5-fold outlet split, seed 0; Figure 5,
-#: experiments/ideology_classifiers.py): ensemble 0.502 [0.420, 0.583], features 0.482,
-#: tfidf 0.468, embeddings 0.452; the fine-tuned transformer with one 256-token window an
-#: article 0.451 [0.341, 0.561] (its 4-window default takes about an hour a fold on a
-#: 2-core CPU). With ``pool_outlets=True`` and the test articles' outlets given at
-#: prediction, the ensemble reaches 0.767 [0.495, 1.039] on the same folds (an
-#: outlet-level answer; experiments/validation/ideology_unseen_outlets.py).
+#: The kind with the best macro-F1 on unseen outlets (5-fold outlet split) in Figure 5
+#: (experiments/ideology_classifiers.py): the soft vote of tfidf, embeddings and
+#: features, ahead of each of them alone and of the fine-tuned transformer (too slow to
+#: cross-validate with its 4-window default on a CPU; with one window an article it scores
+#: below the ensemble). ``pool_outlets=True``, given the test articles' outlets at
+#: prediction, scores far higher (an outlet-level answer;
+#: experiments/validation/ideology_unseen_outlets.py). The scores are in
+#: experiments/README.md ("Figure 5" and "Measurements behind the library's defaults").
 DEFAULT_IDEOLOGY_KIND = "ensemble"
 
 #: Settings per kind (any of them can be overridden through ``**options``).
@@ -79,7 +80,9 @@ def make_ideology_classifier(kind: str | None = None, *, random_state: int = 0,
     random_state : int, default 0
     strip : bool or dict, default True
         Put an :class:`~framing.models.OutletSignatureStripper` first (a dict gives its
-        parameters). Pass its training outlets as ``fit(..., strip__groups=outlets)``.
+        parameters, for example ``{"memory": folder}`` to cache its fits across the
+        classifiers of one cross-validation). Pass its training outlets as
+        ``fit(..., strip__groups=outlets)``.
     members : sequence of str, default ("tfidf", "embeddings", "features")
         The kinds averaged by ``kind="ensemble"``.
     weights : sequence of float, optional

@@ -29,10 +29,15 @@ Without ``groups`` at fit time, only the generic rules apply (there is nothing t
 outlet signatures from). :meth:`OutletSignatureStripper.report` counts what was removed,
 per rule and outlet, and :meth:`OutletSignatureStripper.explain` shows the spans in one
 text.
+
+Learning signatures reads every training text; cross-validating several classifiers on the
+same folds learns the same signatures again and again. ``memory=`` caches that work on
+disk, as :class:`sklearn.pipeline.Pipeline` caches its transformers.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter, defaultdict
 
@@ -115,25 +120,6 @@ def _name_variants(name: str) -> set[str]:
     return {v for v in variants if len(v) >= 2}
 
 
-_FIT_MEMO: dict = {}
-_FIT_MEMO_SIZE = 64
-
-
-def _memo_key(stripper, texts, groups) -> tuple:
-    import hashlib
-
-    digest = hashlib.blake2b(digest_size=16)
-    for text in texts:
-        digest.update(text.encode("utf-8", "surrogatepass"))
-        digest.update(b"\x00")
-    digest.update(b"\x01groups")
-    for group in ([] if groups is None else groups):
-        digest.update(str(group).encode("utf-8", "surrogatepass"))
-        digest.update(b"\x00")
-    params = tuple(sorted((k, repr(v)) for k, v in stripper.get_params().items()))
-    return (params, groups is None, len(texts), digest.hexdigest())
-
-
 def _tokens(text: str) -> tuple[list[str], list[tuple[int, int]]]:
     words, spans = [], []
     for match in _WORD.finditer(text):
@@ -151,6 +137,44 @@ def _merge(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         else:
             merged.append([start, end, rule])
     return [tuple(m) for m in merged]
+
+
+def _check_memory(memory):
+    """``memory`` as an object with joblib.Memory's ``cache``; a path-like becomes its folder."""
+    from sklearn.utils.validation import check_memory
+
+    if isinstance(memory, os.PathLike):
+        memory = os.fspath(memory)
+    return check_memory(memory)
+
+
+def _learn_signatures(params: dict, texts: list[str], groups: list[str] | None
+                      ) -> tuple[dict, dict, list]:
+    """Learn the outlet signatures of training texts: ``(names_, shingles_, signature_rows_)``.
+
+    A module-level function of the parameters and the data only, so that
+    :class:`OutletSignatureStripper`'s ``memory`` can cache it (joblib keys its cache on the
+    arguments and on this function's code).
+
+    Parameters
+    ----------
+    params : dict
+        The stripper's parameters other than ``memory``.
+    texts : list of str
+    groups : list of str, optional
+        The outlet of each text, as long as ``texts``.
+    """
+    learner = OutletSignatureStripper(**params)
+    learner.names_, learner.shingles_ = {}, {}
+    rows = []
+    if groups is not None:
+        outlets = np.asarray(groups, dtype=object)
+        if learner.names:
+            rows += learner._learn_names(texts, outlets)
+        if learner.shingles:
+            cleaned = learner._apply(texts, use_learned=False) if learner.generic else texts
+            rows += learner._learn_shingles(cleaned, outlets)
+    return learner.names_, learner.shingles_, [tuple(r) for r in rows]
 
 
 class OutletSignatureStripper(TransformerMixin, BaseEstimator):
@@ -175,6 +199,14 @@ class OutletSignatureStripper(TransformerMixin, BaseEstimator):
     outlet_names : mapping, optional
         Extra names per group value (for example ``{"cnn-web-news": "CNN (Web News)"}``);
         the group values themselves are always used.
+    memory : None, str, path or joblib.Memory, default None
+        Where to cache the learning of signatures, the costly part of ``fit`` (a folder, or
+        an object with joblib.Memory's interface), as in :class:`sklearn.pipeline.Pipeline`:
+        a later fit on the same texts, outlets and parameters loads the signatures instead
+        of learning them again (cross-validating several classifiers on the same folds
+        learns each fold's signatures once). None caches nothing. The cache is keyed on the
+        inputs and the learning function's code, not on the rest of this module: clear it
+        (``joblib.Memory(location).clear()``) after upgrading framing.
 
     Attributes
     ----------
@@ -196,7 +228,7 @@ class OutletSignatureStripper(TransformerMixin, BaseEstimator):
     """
 
     def __init__(self, generic=True, names=True, shingles=True, ngram=5, min_docs=3,
-                 min_share=0.05, max_other_share=0.002, outlet_names=None):
+                 min_share=0.05, max_other_share=0.002, outlet_names=None, memory=None):
         self.generic = generic
         self.names = names
         self.shingles = shingles
@@ -205,6 +237,7 @@ class OutletSignatureStripper(TransformerMixin, BaseEstimator):
         self.min_share = min_share
         self.max_other_share = max_other_share
         self.outlet_names = outlet_names
+        self.memory = memory
 
     def fit(self, X, y=None, groups=None):
         """Learn outlet names and outlet-specific shingles from the training texts.
@@ -229,30 +262,13 @@ class OutletSignatureStripper(TransformerMixin, BaseEstimator):
                            "rules apply, no outlet names or outlet-specific phrases are "
                            "learned; pass the training outlets (in a pipeline: "
                            "fit(texts, y, strip__groups=outlets))")
-        memo_key = _memo_key(self, texts, groups)
-        if memo_key in _FIT_MEMO:
-            # the same training texts, outlets and parameters give the same signatures:
-            # cross-validating several kinds on the same folds learns them once
-            names, shingles, rows = _FIT_MEMO[memo_key]
-            self.names_ = {k: list(v) for k, v in names.items()}
-            self.shingles_, self.signature_rows_ = dict(shingles), list(rows)
-            self._compile()
-            return self
-        self.names_, self.shingles_ = {}, {}
-        rows = []
         if groups is not None:
-            groups = np.asarray([str(g) for g in groups], dtype=object)
+            groups = [str(g) for g in groups]
             if len(groups) != len(texts):
                 raise ValueError(f"groups has {len(groups)} values for {len(texts)} texts")
-            if self.names:
-                rows += self._learn_names(texts, groups)
-            if self.shingles:
-                cleaned = self._apply(texts, use_learned=False) if self.generic else texts
-                rows += self._learn_shingles(cleaned, groups)
-        self.signature_rows_ = [tuple(r) for r in rows]
-        _FIT_MEMO[memo_key] = (self.names_, self.shingles_, self.signature_rows_)
-        while len(_FIT_MEMO) > _FIT_MEMO_SIZE:
-            _FIT_MEMO.pop(next(iter(_FIT_MEMO)))
+        params = {k: v for k, v in self.get_params(deep=False).items() if k != "memory"}
+        learn = _check_memory(self.memory).cache(_learn_signatures)
+        self.names_, self.shingles_, self.signature_rows_ = learn(params, texts, groups)
         self._compile()
         return self
 
@@ -337,7 +353,9 @@ class OutletSignatureStripper(TransformerMixin, BaseEstimator):
         self._gram_set = {tuple(k.split(" ")) for k in self.shingles_}
 
     def __setstate__(self, state):
-        self.__dict__.update(state)
+        # a stripper saved before ``memory`` existed loads with no cache, so that
+        # get_params and clone keep working on it
+        self.__dict__.update({"memory": None, **state})
         if "signature_rows_" in state:
             self._compile()
 

@@ -21,8 +21,8 @@ in the scikit-learn estimator contract (``fit(texts, y)``, ``predict``, ``predic
   windows. Sentences fit in one window.
 * **Mixed precision.** ``precision="bfloat16"`` runs the forward passes under CPU
   autocast (weights and optimiser state stay float32). On a CPU with AVX512-BF16 or AMX
-  (this project's AMD EPYC has AVX512-BF16) a training step of all-mpnet-base-v2 takes
-  about half the time; elsewhere bfloat16 is emulated and slower. ``"auto"`` picks
+  a training step of all-mpnet-base-v2 takes about half the time (measured in
+  ``experiments/README.md``); elsewhere bfloat16 is emulated and slower. ``"auto"`` picks
   bfloat16 where the CPU computes it natively and float32 elsewhere; the choice made is
   ``precision_``, saved with the model.
 * **Safe persistence.** :meth:`TransformerClassifier.save` writes safetensors weights,

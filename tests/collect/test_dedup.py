@@ -95,6 +95,7 @@ def test_order_of_rows_does_not_change_the_result():
     assert find_duplicates(shuffled).reindex(corpus.index).equals(expected)
 
 
+@pytest.mark.slow
 def test_allsides_known_duplicate_flagged_all_rows_kept_deterministic(allsides):
     first = find_duplicates(allsides)
     second = find_duplicates(allsides)

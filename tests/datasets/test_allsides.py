@@ -19,6 +19,7 @@ def articles(mirror_dir):
     return fetch_allsides(progress=False)
 
 
+@pytest.mark.slow
 def test_fetch_over_loopback_http_returns_every_article(mirror_dir, fresh_data_home,
                                                         monkeypatch, serve_folder):
     monkeypatch.setenv("FRAMING_MIRROR", serve_folder(mirror_dir))

@@ -78,6 +78,7 @@ def test_every_corpus_outlet_joins_by_key(outlets, articles):
     assert (listed[names.index] == names).all()
 
 
+@pytest.mark.slow
 def test_lean_equals_corpus_label_for_exact_2019_matches(corpus, articles, shared_data):
     """The brief's check: outlets matched to AllSides 2019 by exact name in the curated
     crosswalk carry the corpus's labels, except the two documented in LABEL_EXCEPTIONS."""

@@ -81,6 +81,7 @@ def test_evaluate_kinds_refuses_to_pool_a_kind_it_does_not_evaluate():
                        verbose=False, pooled=["features"])
 
 
+@pytest.mark.slow
 @pytest.mark.transformers
 def test_evaluate_kinds_fine_tunes_the_transformer_kind_with_the_options_given():
     from experiments.validation.ideology_unseen_outlets import ALL_KINDS, evaluate_kinds

@@ -63,6 +63,7 @@ def test_transformer_kind_with_several_seeds_is_a_seed_average():
     assert clone(clf).get_params()["estimator__random_state"] == 5
 
 
+@pytest.mark.slow
 @pytest.mark.transformers
 def test_transformer_members_save_and_load_as_safetensors(tmp_path):
     pytest.importorskip("torch")

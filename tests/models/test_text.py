@@ -137,3 +137,93 @@ def test_strip_outlet_signatures_helper_and_series_input():
 def test_groups_length_checked():
     with pytest.raises(ValueError, match="groups"):
         OutletSignatureStripper().fit(["a", "b"], groups=["x"])
+
+
+# -- memory= : the fit's cache is a parameter, never hidden module state ------------------
+
+@pytest.fixture
+def count_learning(monkeypatch):
+    """How many times the stripper really learned shingles (not loaded them from a cache)."""
+    calls = []
+    learn_shingles = OutletSignatureStripper._learn_shingles
+
+    def counted(self, texts, groups):
+        calls.append(len(texts))
+        return learn_shingles(self, texts, groups)
+
+    monkeypatch.setattr(OutletSignatureStripper, "_learn_shingles", counted)
+    return calls
+
+
+def test_fit_without_memory_keeps_no_hidden_cache(count_learning):
+    texts, groups = _corpus()
+    OutletSignatureStripper().fit(texts, groups=groups)
+    OutletSignatureStripper().fit(texts, groups=groups)
+    assert count_learning == [len(texts), len(texts)]
+
+
+@pytest.mark.parametrize("as_memory", [str, lambda p: p, lambda p: __import__(
+    "joblib").Memory(p, verbose=0)], ids=["str", "path", "joblib.Memory"])
+def test_memory_gives_the_same_signatures_and_output(tmp_path, as_memory):
+    texts, groups = _corpus()
+    plain = OutletSignatureStripper().fit(texts, groups=groups)
+    cached = OutletSignatureStripper(memory=as_memory(tmp_path)).fit(texts, groups=groups)
+    again = OutletSignatureStripper(memory=as_memory(tmp_path)).fit(texts, groups=groups)
+    for fitted in (cached, again):
+        assert fitted.names_ == plain.names_
+        assert fitted.shingles_ == plain.shingles_
+        assert fitted.signature_rows_ == plain.signature_rows_
+        assert fitted.transform(texts) == plain.transform(texts)
+    assert any(tmp_path.iterdir())  # the cache is on disk, where memory says
+
+
+def test_second_fit_with_the_same_memory_skips_learning(tmp_path, count_learning):
+    texts, groups = _corpus()
+    stripper = OutletSignatureStripper(memory=tmp_path)
+    stripper.fit(texts, groups=groups)
+    clone(stripper).fit(texts, groups=groups)
+    assert count_learning == [len(texts)]
+    # other outlets or other parameters are other signatures: learned again
+    clone(stripper).fit(texts, groups=list(reversed(groups)))
+    clone(stripper).set_params(min_docs=2).fit(texts, groups=groups)
+    assert len(count_learning) == 3
+
+
+def test_memory_is_a_parameter_for_clone_and_get_params(tmp_path):
+    import joblib
+
+    memory = joblib.Memory(tmp_path, verbose=0)
+    stripper = OutletSignatureStripper(memory=memory)
+    assert stripper.get_params()["memory"] is memory
+    assert OutletSignatureStripper().get_params()["memory"] is None
+    copy = clone(stripper)
+    assert copy.memory.location == memory.location
+    assert clone(OutletSignatureStripper(memory=str(tmp_path))).memory == str(tmp_path)
+
+
+def test_memory_of_the_wrong_kind_is_refused():
+    with pytest.raises(ValueError, match="memory"):
+        OutletSignatureStripper(memory=3).fit(["a"], groups=["x"])
+
+
+def test_stripper_saved_before_memory_existed_still_clones():
+    texts, groups = _corpus()
+    stripper = OutletSignatureStripper().fit(texts, groups=groups)
+    state = stripper.__getstate__()
+    del state["memory"]
+    old = OutletSignatureStripper.__new__(OutletSignatureStripper)
+    old.__setstate__(state)
+    assert old.get_params()["memory"] is None
+    assert old.transform(texts) == stripper.transform(texts)
+    assert clone(old).fit(texts, groups=groups).transform(texts) == stripper.transform(texts)
+
+
+def test_ideology_pipeline_passes_memory_to_its_stripper(tmp_path, count_learning):
+    from framing.models import make_ideology_classifier
+
+    texts, groups = _corpus()
+    labels = ["left" if g == "Acme Daily" else "right" for g in groups]
+    for _ in range(2):
+        clf = make_ideology_classifier("tfidf", strip={"memory": tmp_path})
+        clf.fit(texts, labels, strip__groups=groups)
+    assert count_learning == [len(texts)]

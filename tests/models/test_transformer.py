@@ -12,7 +12,8 @@ from sklearn.base import clone
 from framing.models import TransformerClassifier, make_bias_classifier, save_model
 from framing.models._transformer import resolve_model
 
-pytestmark = pytest.mark.transformers
+# Every test fine-tunes or loads a transformer: minutes in all on a CPU.
+pytestmark = [pytest.mark.transformers, pytest.mark.slow]
 
 BIASED = ["The radical mob rampaged through the city.", "Greedy elites rigged the system.",
           "The disastrous plan is a shameful betrayal.", "Thugs terrorised the neighbourhood.",

@@ -98,6 +98,7 @@ def _load_quietly(path, **kwargs):
         return load_articles(path, errors="report", **kwargs)
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(240)
 @SETTINGS
 @given(rows=st.lists(_row, max_size=12))
@@ -112,6 +113,7 @@ def test_random_jsonl_rows_are_all_accounted_for(rows, tmp_path_factory):
     _check_stream(path, report, tmp)
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(240)
 @SETTINGS
 @given(rows=st.lists(_row, max_size=12))
@@ -130,6 +132,7 @@ def test_random_csv_rows_are_all_accounted_for(rows, tmp_path_factory):
 _scalar = st.one_of(_text, st.none())
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(240)
 @SETTINGS
 @given(rows=st.lists(st.fixed_dictionaries({"article_id": _scalar, "outlet": _scalar,
@@ -145,6 +148,7 @@ def test_random_parquet_rows_are_all_accounted_for(rows, tmp_path_factory):
     _check_stream(path, report, tmp)
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 @SETTINGS
 @given(lines=st.lists(st.binary(max_size=30).map(lambda b: b.replace(b"\n", b"")),
@@ -243,6 +247,7 @@ def test_damaged_parquet_and_gzip_name_the_file(tmp_path):
         load_articles(gz)
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 def test_a_10_mb_article_loads_whole(tmp_path):
     text = ("Sanctuary cities limit cooperation with ICE. " * 230_000)[:10_000_000]

@@ -41,6 +41,7 @@ def matcher():
     return LexiconMatcher(_LEXICON)
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 @SETTINGS
 @given(texts=st.lists(_text, min_size=1, max_size=6))
@@ -70,6 +71,7 @@ def test_matcher_on_empty_and_whitespace_texts(matcher):
     assert matcher.spans("").empty
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 def test_matcher_on_a_10_mb_document_finishes_in_time(matcher):
     unit = "ICE arrested illegal aliens in a sanctuary city, not undocumented people. 🇺🇸 "
@@ -110,6 +112,7 @@ def _frames(draw):
     return frame
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 @SETTINGS
 @given(frame=st.one_of(_frames(), hpd.data_frames(

@@ -46,6 +46,7 @@ def scorers():
 pytestmark = needs_mirror
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(300)
 @SETTINGS
 @given(texts=st.lists(_newsy, min_size=1, max_size=5))
@@ -142,6 +143,7 @@ def test_from_html_deep_nesting_scripts_and_garbage():
         assert "alert(1)" not in text and "var a" not in text
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(300)
 @settings(max_examples=15, deadline=None)
 @given(page=st.one_of(st.binary(max_size=300), _unicode,
