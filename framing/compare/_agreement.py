@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata, spearmanr
 
-from ._bootstrap import RESULT_COLUMNS, group_rng
+from .._dask import compute
+from ._common import RESULT_COLUMNS, group_rng
 
 __all__ = ["RATINGS", "rating_agreement", "spearman_rows"]
 
@@ -88,8 +89,6 @@ def rating_agreement(scores, outlets, ratings=RATINGS, *, n_boot: int = 2000,
     >>> table[["feature", "group", "estimate", "n"]].round(3).values.tolist()
     [['x', 'mbfc_bias_num', 0.986, 6]]
     """
-    from .._dask import compute
-
     # Per-outlet scores and ratings are small: a dask input is simply computed.
     scores, outlets = compute(scores, outlets)
     wide = _wide(scores)

@@ -2,95 +2,24 @@
 
 from __future__ import annotations
 
-import zlib
-
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.special import ndtr, ndtri
 
-__all__ = ["group_rng", "outlet_scores", "percentile_interval"]
+from .._dask import as_dask
+from ._common import (
+    RESULT_COLUMNS,
+    align_features,
+    group_rng,
+    materialize,
+    percentile_interval,
+)
 
-RESULT_COLUMNS = ["feature", "group", "estimate", "ci_low", "ci_high", "n", "method"]
+__all__ = ["outlet_scores"]
+
 #: Bootstrap weights are drawn this many cells (replicates x items) at a time, so memory
 #: stays bounded (about 40 MB of int64) however large a group is.
 _CHUNK_CELLS = 5_000_000
-
-
-def group_rng(random_state, key) -> np.random.Generator:
-    """A generator seeded by ``random_state`` and a stable hash of ``key``.
-
-    A group's draws then depend only on the seed and the group's name, not on which other
-    groups are in the table or in what order they come.
-
-    Examples
-    --------
-    >>> a = group_rng(0, "fox-news").integers(0, 100, 3)
-    >>> b = group_rng(0, "fox-news").integers(0, 100, 3)
-    >>> bool((a == b).all())
-    True
-    """
-    if isinstance(random_state, np.random.Generator):
-        seed = int(random_state.integers(0, 2**32))
-    elif random_state is None:
-        raise ValueError("random_state must be an int (or a Generator): results must be "
-                         "reproducible")
-    else:
-        seed = int(random_state)
-    return np.random.default_rng([seed, zlib.crc32(str(key).encode("utf-8"))])
-
-
-def percentile_interval(replicates, estimate, level: float = 0.95, method="percentile",
-                        jackknife=None):
-    """Bootstrap interval per column: percentile, or BCa (Efron 1987).
-
-    Parameters
-    ----------
-    replicates : ndarray, shape (n_boot, n_features)
-        Bootstrap estimates; ``NaN`` replicates are ignored.
-    estimate : ndarray, shape (n_features,)
-    level : float, default 0.95
-    method : {"percentile", "bca"}
-    jackknife : ndarray, shape (n_units, n_features), optional
-        Leave-one-unit-out estimates, required for BCa (they give the acceleration).
-
-    Returns
-    -------
-    low, high : ndarray, shape (n_features,)
-
-    Examples
-    --------
-    >>> reps = np.arange(1, 1001, dtype=float)[:, None]
-    >>> [v.round(3).tolist() for v in percentile_interval(reps, np.array([500.0]))]
-    [[25.975], [975.025]]
-    """
-    replicates = np.asarray(replicates, dtype=np.float64)
-    tail = (1.0 - level) / 2.0
-    if method == "percentile":
-        probs = np.array([tail, 1.0 - tail])[:, None] * np.ones(replicates.shape[1])
-    elif method == "bca":
-        if jackknife is None:
-            raise ValueError("BCa needs the jackknife estimates")
-        valid = np.sum(~np.isnan(replicates), axis=0)
-        below = np.sum(replicates < estimate, axis=0) + 0.5 * np.sum(replicates == estimate,
-                                                                    axis=0)
-        z0 = ndtri(np.clip(below / np.maximum(valid, 1), 1e-10, 1 - 1e-10))
-        centred = np.nanmean(jackknife, axis=0) - jackknife
-        with np.errstate(invalid="ignore", divide="ignore"):
-            accel = (np.nansum(centred ** 3, axis=0)
-                     / (6.0 * np.nansum(centred ** 2, axis=0) ** 1.5))
-        accel = np.nan_to_num(accel)
-        z = ndtri(np.array([tail, 1.0 - tail]))[:, None]
-        probs = ndtr(z0 + (z0 + z) / (1.0 - accel * (z0 + z)))
-    else:
-        raise ValueError(f"method must be 'percentile' or 'bca', got {method!r}")
-    low, high = np.full(replicates.shape[1], np.nan), np.full(replicates.shape[1], np.nan)
-    for j in range(replicates.shape[1]):  # one column at a time: each has its own levels
-        column = replicates[:, j]
-        column = column[~np.isnan(column)]
-        if column.size and np.all(np.isfinite(probs[:, j])):
-            low[j], high[j] = np.quantile(column, probs[:, j])
-    return low, high
 
 
 def _weighted_means(weights, values, present):
@@ -171,32 +100,6 @@ def _cluster_estimate(values, present, codes, n_clusters, weight, drop=None):
     return np.nanmean(means, axis=0) if means.size else np.full(values.shape[1], np.nan)
 
 
-def _align(features, articles) -> pd.DataFrame:
-    if isinstance(features, pd.Series):
-        features = features.to_frame(features.name if features.name is not None else "value")
-    if isinstance(features, pd.DataFrame):
-        if not features.index.equals(articles.index):
-            missing = articles.index.difference(features.index)
-            if len(missing):
-                raise ValueError(f"{len(missing)} articles have no feature row, e.g. "
-                                 f"{missing[0]!r}")
-            features = features.reindex(articles.index)
-        numeric = features.select_dtypes(include=["number", "bool"])
-        if numeric.shape[1] != features.shape[1]:
-            dropped = sorted(set(features.columns) - set(numeric.columns))
-            raise TypeError(f"features must be numeric; non-numeric columns: {dropped}")
-        numeric = numeric.astype(np.float64)
-        numeric.attrs = {}  # dataset reports in attrs would only be deep-copied along
-        return numeric
-    array = np.asarray(features, dtype=np.float64)
-    if array.ndim == 1:
-        array = array[:, None]
-    if array.shape[0] != len(articles):
-        raise ValueError(f"{array.shape[0]} feature rows but {len(articles)} articles")
-    return pd.DataFrame(array, index=articles.index,
-                        columns=[f"x{j}" for j in range(array.shape[1])])
-
-
 def _labels(articles, column, name):
     if isinstance(column, pd.Series):
         if not column.index.equals(articles.index):
@@ -273,11 +176,7 @@ def outlet_scores(features, articles, by="outlet", *, cluster="outlet", n_boot: 
     >>> bool(table.ci_low[0] < 2.0 < table.ci_high[0]), float(table.ci_high[1] - table.ci_low[1])
     (True, 0.0)
     """
-    from .._dask import as_dask
-
     if as_dask(features) is not None or as_dask(articles) is not None:
-        from ._distributed import materialize
-
         features, articles = materialize(features, articles, [by, cluster])
     if weight not in ("articles", "outlets"):
         raise ValueError(f"weight must be 'articles' or 'outlets', got {weight!r}")
@@ -285,7 +184,7 @@ def outlet_scores(features, articles, by="outlet", *, cluster="outlet", n_boot: 
         raise ValueError(f"n_boot must be positive, got {n_boot!r}")
     if ci_method not in ("percentile", "bca"):
         raise ValueError(f"ci_method must be 'percentile' or 'bca', got {ci_method!r}")
-    frame = _align(features, articles)
+    frame = align_features(features, articles)
     groups = _labels(articles, by, "by")
     clusters = None
     if cluster is not None:

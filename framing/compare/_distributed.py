@@ -25,6 +25,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .._dask import compute, tree_reduce
+from ._common import group_levels
 from ._tokens import article_texts, make_vectorizer
 
 __all__ = ["Tally", "background_counts", "count_articles", "levels_of", "tally"]
@@ -255,43 +256,17 @@ def background_counts(background, terms, *, text_col="text", title=False, ngram_
 
 
 def levels_of(articles, group_col, groups):
-    """The groups a comparison uses, as :func:`~framing.compare._fightin._levels` picks them.
+    """The groups a comparison uses, as :func:`~framing.compare._common.group_levels` picks them.
 
     With ``groups`` given nothing is computed; otherwise the distinct labels are (a small
     result), keeping a categorical column's category order.
     """
-    from ._fightin import _levels
-
     if group_col not in articles.columns:
         raise KeyError(f"no column {group_col!r} in articles")
     if groups is not None:
-        return _levels(pd.Series([], dtype=object), groups)
+        return group_levels(pd.Series([], dtype=object), groups)
     column = articles[group_col]
     if isinstance(column.dtype, pd.CategoricalDtype):
         column = column.cat.as_known()
     (present,) = compute(column.dropna().unique())
-    return _levels(pd.Series(present), None)
-
-
-def materialize(features, articles, columns):
-    """``features`` and the named ``columns`` of ``articles`` as pandas, computed together.
-
-    For estimators that resample articles (the bootstraps of
-    :func:`~framing.compare.outlet_scores` and :func:`~framing.compare.same_event`): they
-    need every article's values, which for millions of articles are arrays of floats that
-    fit on one machine. Paths are read as parquet; dask objects are computed in one call,
-    so features built lazily from the same articles are scored once. Pandas inputs pass
-    through unchanged.
-    """
-    from .._dask import as_dask
-
-    features = as_dask(features) if as_dask(features) is not None else features
-    distributed = as_dask(articles)
-    if distributed is not None:
-        wanted = [c for c in dict.fromkeys(columns) if isinstance(c, str)]
-        missing = [c for c in wanted if c not in distributed.columns]
-        if missing:
-            raise KeyError(f"{missing[0]!r} is not a column of articles")
-        articles = distributed[wanted]
-    features, articles = compute(features, articles)
-    return features, articles
+    return group_levels(pd.Series(present), None)

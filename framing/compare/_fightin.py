@@ -7,6 +7,9 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.special import ndtr, ndtri
 
+from .._dask import as_dask
+from ._common import group_levels, group_rng
+from ._distributed import background_counts, levels_of, select_terms, tally
 from ._multiple_testing import bh_qvalues
 from ._tokens import TOKEN_PATTERN, article_texts, count_terms, group_indicator
 
@@ -17,23 +20,6 @@ COLUMNS = ["term", "group", "comparison", "delta", "se", "z", "p_value", "q_valu
 #: Half a count added to every term of a user-given background, so a term the background
 #: never uses still has a positive prior (and a finite log-odds).
 _BACKGROUND_PSEUDOCOUNT = 0.5
-
-
-def _levels(labels, groups):
-    """The groups to compare, in order: given, else a categorical's order, else sorted."""
-    if groups is not None:
-        levels = list(groups)
-    elif isinstance(getattr(labels, "dtype", None), pd.CategoricalDtype):
-        present = set(pd.Series(labels).dropna().unique().tolist())
-        levels = [c for c in labels.cat.categories if c in present]
-    else:
-        levels = sorted(pd.Series(np.asarray(labels, dtype=object)).dropna().unique().tolist(),
-                        key=str)
-    if len(levels) < 2:
-        raise ValueError(f"need at least two groups to compare, got {levels!r}")
-    if len(set(map(str, levels))) != len(levels):
-        raise ValueError(f"group labels must be distinct as strings, got {levels!r}")
-    return levels
 
 
 def _specs(n_levels: int, comparisons: str):
@@ -110,8 +96,6 @@ def _permutation_p(counts, doc_groups, clusters, n_levels, background, prior_sca
     many units each group has) and recomputes every comparison. The pooled prior does not
     change: permuting labels leaves the total counts alone.
     """
-    from ._bootstrap import group_rng
-
     keys = pd.MultiIndex.from_arrays([np.asarray(clusters, dtype=object), doc_groups])
     codes, uniques = pd.factorize(keys, sort=True)
     unit_group = np.asarray(uniques.get_level_values(1), dtype=np.int64)
@@ -238,7 +222,7 @@ def log_odds_dirichlet(counts, labels, terms, *, groups=None, background=None,
         raise ValueError(f"{counts.shape[1]} count columns but {terms.size} terms")
     if len(labels) != counts.shape[0]:
         raise ValueError(f"{counts.shape[0]} documents but {len(labels)} labels")
-    levels = _levels(labels, groups)
+    levels = group_levels(labels, groups)
     indicator, levels = group_indicator(labels, levels)
     in_groups = np.flatnonzero(np.asarray(indicator.sum(axis=0)).ravel() > 0)
     used = np.asarray(counts[in_groups].sum(axis=0)).ravel() > 0
@@ -461,14 +445,10 @@ def fightin_words(articles, group_col: str, *, groups=None, comparisons: str = "
     """
     tokens = {"ngram_range": ngram_range, "stop_words": stop_words, "binary": binary,
               "token_pattern": token_pattern, "us_spellings": us_spellings}
-    from .._dask import as_dask
-
     distributed = as_dask(articles)
     if distributed is not None:
         # On a cluster: counts summed per (outlet, group) unit on the workers. The model
         # only uses sums over groups and outlets, so units give what articles give.
-        from ._distributed import levels_of, select_terms, tally
-
         has_outlet = outlet_col in distributed.columns
         levels = levels_of(distributed, group_col, groups)
         counted = select_terms(tally(distributed, [outlet_col if has_outlet else group_col,
@@ -481,7 +461,7 @@ def fightin_words(articles, group_col: str, *, groups=None, comparisons: str = "
         if group_col not in articles:
             raise KeyError(f"no column {group_col!r} in articles")
         has_outlet = outlet_col in articles
-        levels = _levels(articles[group_col], groups)
+        levels = group_levels(articles[group_col], groups)
         keep = articles[group_col].isin(levels).to_numpy()
         subset = articles.loc[keep]
         counts, terms = count_terms(article_texts(subset, text_col=text_col, title=title),
@@ -503,8 +483,6 @@ def fightin_words(articles, group_col: str, *, groups=None, comparisons: str = "
         # Counted over the studied vocabulary: the background sets the prior's mean only.
         background_dask = as_dask(background)
         if background_dask is not None:
-            from ._distributed import background_counts
-
             background = background_counts(background_dask, terms, text_col=text_col,
                                            title=title, **tokens)
         else:

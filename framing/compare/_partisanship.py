@@ -6,8 +6,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ._bootstrap import group_rng
-from ._fightin import _levels, outlet_signature_terms
+from .._dask import as_dask
+from ._common import group_levels, group_rng
+from ._distributed import aggregate, count_articles, levels_of, select_terms, tally
+from ._fightin import outlet_signature_terms
 from ._tokens import TOKEN_PATTERN, article_texts, count_terms
 
 __all__ = ["leave_out_partisanship", "partisanship_from_counts"]
@@ -304,8 +306,6 @@ def leave_out_partisanship(articles, group_col: str, *, groups=None, unit="outle
     >>> table.loc[table.method == "leave-out", "estimate"].round(2).tolist()
     [1.0]
     """
-    from .._dask import as_dask
-
     distributed = as_dask(articles)
     if distributed is not None:
         return _leave_out_dask(distributed, group_col, groups=groups, unit=unit,
@@ -358,7 +358,7 @@ def leave_out_partisanship(articles, group_col: str, *, groups=None, unit="outle
 
 
 def _two_levels(labels, groups):
-    levels = _levels(labels, groups)
+    levels = group_levels(labels, groups)
     if len(levels) != 2:
         raise ValueError(f"partisanship compares two groups; pass groups=(A, B) "
                          f"(found {levels!r})")
@@ -402,8 +402,6 @@ def _leave_out_dask(articles, group_col, *, groups, unit, cluster, text_col, tit
     workers. Articles as units need each article's counts: a second pass counts every
     partition over the final vocabulary and the rows are stacked in the table's order.
     """
-    from ._distributed import aggregate, count_articles, levels_of, select_terms, tally
-
     tokens = {"ngram_range": ngram_range, "stop_words": stop_words,
               "token_pattern": token_pattern, "us_spellings": us_spellings}
     levels = levels_of(articles, group_col, groups)

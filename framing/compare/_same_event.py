@@ -7,7 +7,14 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from ._bootstrap import RESULT_COLUMNS, _align, group_rng, percentile_interval
+from .._dask import as_dask
+from ._common import (
+    RESULT_COLUMNS,
+    align_features,
+    group_rng,
+    materialize,
+    percentile_interval,
+)
 from ._multiple_testing import bh_qvalues
 
 __all__ = ["same_event"]
@@ -92,13 +99,9 @@ def same_event(features, articles, *, event_col: str = "meta_triplet_uuid",
     >>> table[["feature", "group", "estimate", "n", "p_value"]].values.tolist()
     [['loaded', 'fox - nyt', 3.25, 4, 0.125]]
     """
-    from .._dask import as_dask
-
     if as_dask(features) is not None or as_dask(articles) is not None:
-        from ._distributed import materialize
-
         features, articles = materialize(features, articles, [event_col, outlet_col])
-    frame = _align(features, articles)
+    frame = align_features(features, articles)
     for column in (event_col, outlet_col):
         if column not in articles:
             raise KeyError(f"no column {column!r} in articles")

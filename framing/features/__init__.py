@@ -23,6 +23,7 @@ _EXPORTS = {
     "frame_definitions": "._frames",
     "SentenceEncoder": "._embeddings",
     "get_encoder": "._embeddings",
+    "split_sentences": "._sentences",
     "SourcingScorer": "._sourcing",
     "extract_features": "._extract",
     "default_scorers": "._extract",

@@ -24,51 +24,13 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+# Re-exported: scorer modules and user code have imported the text check from here.
+from .._validation import as_texts
+
 __all__ = ["BaseScorer", "SPAN_COLUMNS", "as_texts"]
 
 #: Columns of every ``explain`` table.
 SPAN_COLUMNS = ("start", "end", "text", "term", "category", "weight", "feature")
-
-
-def as_texts(X) -> list[str]:
-    """Return ``X`` as a list of strings, refusing anything but a 1-D sequence of texts.
-
-    Missing values (``None``, NaN, ``pd.NA``) become empty texts, whose features are 0.
-
-    Raises
-    ------
-    TypeError
-        For a bare string (a common slip: pass ``[text]``) or non-text items.
-    ValueError
-        For 2-D input (pass the text column, for example ``df["text"]``).
-
-    Examples
-    --------
-    >>> as_texts(pd.Series(["a", None]))
-    ['a', '']
-    """
-    if isinstance(X, str | bytes):
-        raise TypeError("expected a sequence of texts, got a single string: pass [text]")
-    if isinstance(X, pd.DataFrame):
-        if X.shape[1] != 1:
-            raise ValueError(f"expected a 1-D sequence of texts, got a DataFrame with "
-                             f"{X.shape[1]} columns: select the text column")
-        X = X.iloc[:, 0]
-    values = X.to_numpy(dtype=object) if isinstance(X, pd.Series | pd.Index) else X
-    if isinstance(values, np.ndarray) and values.ndim != 1:
-        if values.ndim == 2 and values.shape[1] == 1:
-            values = values[:, 0]
-        else:
-            raise ValueError(f"expected a 1-D sequence of texts, got shape {values.shape}")
-    texts = []
-    for position, value in enumerate(values):
-        if isinstance(value, str):
-            texts.append(value)
-        elif value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-            texts.append("")
-        else:
-            raise TypeError(f"text at position {position} is {type(value).__name__}, not str")
-    return texts
 
 
 class BaseScorer(TransformerMixin, BaseEstimator):

@@ -60,8 +60,7 @@ def _member(kind, random_state, options):
     if kind == "features":
         if params.pop("babe"):
             return _kinds.features_lr(random_state=random_state, **params)
-        from ..features import default_scorers
-        from ..features._loaded import LoadedLanguageScorer
+        from ..features import LoadedLanguageScorer, default_scorers
 
         scorers = [LoadedLanguageScorer(babe=False) if isinstance(s, LoadedLanguageScorer)
                    else s for s in default_scorers()]

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 
-from ..features._base import as_texts
+from .._validation import as_texts
 from . import _kinds
 
 __all__ = ["DEFAULT_FRAME_KIND", "FRAME_KINDS", "FrameClassifier", "make_frame_classifier"]

@@ -46,8 +46,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from .._validation import as_texts
 from .._warnings import warn_at_caller
-from ..features._base import as_texts
 
 __all__ = ["GENERIC_RULES", "OutletSignatureStripper", "strip_outlet_signatures"]
 

@@ -50,6 +50,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._config import get_data_home, set_transformers_offline
 from .._pretrained import resolve_encoder as resolve_model
+from .._validation import as_texts
 from .._warnings import warn_at_caller
 
 __all__ = ["TransformerClassifier", "resolve_model"]
@@ -256,8 +257,6 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         """
         import torch
 
-        from ..features._base import as_texts
-
         texts = as_texts(X)
         y = np.asarray(y)
         if len(texts) != len(y):
@@ -406,8 +405,6 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X):
         """Class probabilities, columns in ``classes_`` order (mean over windows)."""
         import torch
-
-        from ..features._base import as_texts
 
         check_is_fitted(self, "model_")
         self._torch = torch
