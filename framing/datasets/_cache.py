@@ -17,8 +17,6 @@ dataset is parsed again from the verified raw files.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -26,6 +24,7 @@ import pandas as pd
 
 from .._config import get_data_home
 from .._warnings import warn_at_caller
+from ..io import atomic_write
 from ._download import fetch_files
 from ._io import read_frame, write_frame
 from ._registry import RemoteFile
@@ -68,15 +67,8 @@ def _checksum_path(path: Path) -> Path:
 
 def _write_checksum(path: Path) -> None:
     """Record the sha256 of the parquet file ``path`` beside it, atomically."""
-    sidecar = _checksum_path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{sidecar.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(_file_sha256(path) + "\n")
-        os.replace(tmp, sidecar)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    with atomic_write(_checksum_path(path)) as tmp:
+        tmp.write_text(_file_sha256(path) + "\n", encoding="ascii")
 
 
 def _read_verified(path: Path) -> pd.DataFrame | None:

@@ -2,12 +2,13 @@
 
 Built on :mod:`pooch`: its HTTP downloader streams each file (with :mod:`requests`, a
 timeout and our user agent) into a temporary file beside the target, its hasher checks the
-sha256, and only a verified file is moved into place with an atomic rename. A crash or an
-interrupted transfer therefore never leaves a half-written file under the real name, and a
-file that fails its checksum is deleted. Around that, this module adds what a corpus of
-thousands of small files needs: a thread pool, one progress bar, retries with exponential
-backoff for transient network errors (never for a checksum mismatch or a 404), and errors
-that say which URL failed and how to work offline.
+sha256, and only a verified file is moved into place with an atomic rename
+(:func:`framing.io.atomic_write`). A crash or an interrupted transfer therefore never leaves
+a half-written file under the real name, and a file that fails its checksum is deleted.
+Around that, this module adds what a corpus of thousands of small files needs: a thread
+pool, one progress bar, retries with exponential backoff for transient network errors (never
+for a checksum mismatch or a 404), and errors that say which URL failed and how to work
+offline.
 
 The cache layout mirrors the raw-file layout: ``<data_home>/raw/OWNER/REPO/COMMIT/PATH``.
 """
@@ -27,6 +28,7 @@ from pathlib import Path
 from .. import __version__
 from .._config import UPSTREAM_BASE, get_data_home, get_mirror, is_offline
 from .._progress import progress_bar
+from ..io import atomic_write
 from ._registry import RemoteFile
 
 __all__ = ["ChecksumError", "DownloadError", "MissingFileError", "fetch_files", "raw_cache_dir"]
@@ -133,7 +135,6 @@ def _download_from(entry: RemoteFile, target: Path, base: str, *, retries: int,
                    backoff: float) -> None:
     import pooch
     import requests
-    from pooch.utils import temporary_file
 
     url = base + entry.relpath
     is_folder = not base.startswith(("http://", "https://"))
@@ -143,8 +144,8 @@ def _download_from(entry: RemoteFile, target: Path, base: str, *, retries: int,
     target.parent.mkdir(parents=True, exist_ok=True)
     for attempt in range(retries + 1):
         try:
-            with temporary_file(path=str(target.parent)) as tmp:
-                downloader(url, tmp, None)
+            with atomic_write(target) as tmp:
+                downloader(url, str(tmp), None)
                 digest = _sha256(tmp)
                 if digest != entry.sha256:
                     raise ChecksumError(
@@ -153,7 +154,6 @@ def _download_from(entry: RemoteFile, target: Path, base: str, *, retries: int,
                         "not cached. The mirror or the upstream file has changed since it was "
                         "pinned; do not use it."
                     )
-                os.replace(tmp, target)
             return
         except ChecksumError:
             raise

@@ -9,14 +9,13 @@ renamed into place, so a reader never sees half a file.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .._tables import ReportTable
+from ..io import atomic_write
 
 __all__ = ["read_frame", "write_frame"]
 
@@ -42,14 +41,8 @@ def write_frame(frame: pd.DataFrame, path: Path) -> None:
     columns = {k: v.columns for k, v in frame.attrs.items() if isinstance(v, ReportTable)}
     data = frame.copy(deep=False)
     data.attrs = {**frame.attrs, "__report_columns__": columns}
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
+    with atomic_write(path) as tmp:
         data.to_parquet(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
 
 
 def read_frame(path: Path) -> pd.DataFrame | None:

@@ -1,6 +1,7 @@
 """Small helpers shared by the dataset parsers: reading sources row by row with their line
-numbers, turning cells into typed values with a reason when they cannot be, and collecting
-the rejected/coerced report that :func:`._report.attach_report` attaches.
+numbers (:func:`read_delimited` is :mod:`framing.io`'s), turning cells into typed values with
+a reason when they cannot be, and collecting the rejected/coerced report that
+:func:`framing.io.attach_report` attaches.
 
 Every helper that converts a value returns ``(value, reason)``: ``reason`` is ``None`` when
 the value was usable (or missing in the source), else a short explanation for
@@ -10,7 +11,6 @@ the value was usable (or missing in the source), else a short explanation for
 from __future__ import annotations
 
 import ast
-import csv
 import math
 import re
 import warnings
@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..io import attach_report, read_delimited, rejected_row
 from ..schema import SchemaError
-from ._report import attach_report
 
 __all__ = [
     "Report",
@@ -55,9 +55,7 @@ class Report:
 
     def reject(self, source: str, line: int | None, row_id, reason: str) -> None:
         """Record a source row that is left out, and why."""
-        self.rejected.append({"source": source, "line": line,
-                              "row_id": None if row_id is None else str(row_id),
-                              "reason": reason})
+        self.rejected.append(rejected_row(source, line, reason, row_id))
 
     def coerce(self, source: str, line: int | None, row_id, column: str, value,
                reason: str) -> None:
@@ -74,56 +72,6 @@ class Report:
 
 
 # -- reading sources -------------------------------------------------------------------------
-
-def read_delimited(path: str | Path, *, delimiter: str = ",", encoding: str = "utf-8-sig",
-                   skip_if=None) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Read a delimited text file into its header and records, each with its first line.
-
-    Handles a UTF-8 byte-order mark (``utf-8-sig``), CRLF or LF line ends and quoted
-    fields that span lines. Blank lines are not records and are skipped.
-
-    Parameters
-    ----------
-    path : path-like
-        The file.
-    delimiter : str, default ","
-        Field separator.
-    encoding : str, default "utf-8-sig"
-        Text encoding; undecodable bytes raise :class:`UnicodeDecodeError`.
-    skip_if : callable, optional
-        Called with the first physical line (without its line end); when it returns true,
-        that line is skipped before the header (NewsWCL50's Excel hint ``sep=,``).
-
-    Returns
-    -------
-    header : list of str
-    records : list of (int, list of str)
-        The 1-based line on which each record starts, and its fields as read (a record may
-        have more or fewer fields than the header: callers decide what to do).
-    """
-    with open(path, encoding=encoding, newline="") as handle:
-        offset = 0
-        if skip_if is not None:
-            first = handle.readline()
-            if skip_if(first.rstrip("\r\n")):
-                offset = 1
-            else:
-                handle.seek(0)
-        reader = csv.reader(handle, delimiter=delimiter)
-        header: list[str] | None = None
-        records: list[tuple[int, list[str]]] = []
-        previous_end = 0
-        for fields in reader:
-            start = previous_end + 1 + offset
-            previous_end = reader.line_num
-            if not fields:
-                continue
-            if header is None:
-                header = fields
-            else:
-                records.append((start, fields))
-    return header or [], records
-
 
 def as_record(header: Sequence[str], fields: Sequence[str]) -> tuple[dict | None, str | None]:
     """Zip ``fields`` onto ``header``; return ``(None, reason)`` when their counts differ."""

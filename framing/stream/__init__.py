@@ -2,10 +2,11 @@
 
 :func:`score_corpus` (and the ``framing score`` command built on it) reads JSONL, CSV, TSV
 (also gzipped) or parquet files a chunk of rows at a time, checks every row against the
-articles contract exactly as :func:`framing.datasets.load_articles` does, scores the good
-rows with :func:`framing.features.extract_features`, and writes one parquet row group per
-chunk. Memory holds one chunk (plus 28 bytes per article for finding duplicate ids across
-chunks), whatever the size of the corpus.
+articles contract exactly as :func:`framing.datasets.load_articles` does (both read and
+check through :mod:`framing.io`), scores the good rows with
+:func:`framing.features.extract_features`, and writes one parquet row group per chunk.
+Memory holds one chunk (plus 28 bytes per article for finding duplicate ids across chunks),
+whatever the size of the corpus.
 
 Nothing is dropped silently: every source row is either in the output or in the rejected
 file (``OUTPUT.rejected.jsonl``: ``source, line, row_id, reason`` per line), and the

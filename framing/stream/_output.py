@@ -8,12 +8,12 @@ finds it in an input folder can tell its own earlier output from the user's data
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..io import atomic_write
 from ._seen import _SeenIds
 
 #: Schema metadata key (and value) marking a parquet file as framing score's output.
@@ -80,16 +80,23 @@ def _to_table(frame: pd.DataFrame, schema):
 
 def _write_part(parts_dir: Path, part: str, table, articles, seen: _SeenIds, file_index,
                 lines) -> None:
-    """Write a chunk's rows and ids atomically (a crash leaves no half-written part)."""
+    """Write a chunk's rows and ids atomically (a crash leaves no half-written part).
+
+    The ids go first: a part is finished once its parquet file is in place. The temporary
+    files have fixed names, so that a killed run's are overwritten by the next run (the
+    run's lock keeps two runs from sharing them).
+    """
     import pyarrow.parquet as pq
 
-    tmp = parts_dir / f"{part}.parquet.tmp"
-    pq.write_table(table, tmp)
     keys = seen.hashes(articles.index)
-    with open(parts_dir / f"{part}.ids.tmp", "wb") as handle:
-        np.savez(handle, keys=keys, file_index=np.int32(file_index), lines=lines)
-    os.replace(parts_dir / f"{part}.ids.tmp", parts_dir / f"{part}.ids.npz")
-    os.replace(tmp, parts_dir / f"{part}.parquet")
+    with atomic_write(parts_dir / f"{part}.ids.npz",
+                      temporary=parts_dir / f"{part}.ids.tmp") as tmp:
+        # A handle, since np.savez would add ".npz" to a path that lacks it.
+        with open(tmp, "wb") as handle:
+            np.savez(handle, keys=keys, file_index=np.int32(file_index), lines=lines)
+    with atomic_write(parts_dir / f"{part}.parquet",
+                      temporary=parts_dir / f"{part}.parquet.tmp") as tmp:
+        pq.write_table(table, tmp)
     seen.add(keys, file_index, lines)
 
 
@@ -97,10 +104,9 @@ def _join_parts(parts: list[Path], output: Path, schema) -> None:
     """Write the parts into ``output``, one row group per part, then move it into place."""
     import pyarrow.parquet as pq
 
-    tmp = output.with_name(output.name + ".tmp")
-    with pq.ParquetWriter(tmp, schema) as writer:
-        for part in parts:
-            table = pq.read_table(part, schema=schema)
-            if table.num_rows:
-                writer.write_table(table, row_group_size=max(1, table.num_rows))
-    os.replace(tmp, output)
+    with atomic_write(output, temporary=output.with_name(output.name + ".tmp")) as tmp:
+        with pq.ParquetWriter(tmp, schema) as writer:
+            for part in parts:
+                table = pq.read_table(part, schema=schema)
+                if table.num_rows:
+                    writer.write_table(table, row_group_size=max(1, table.num_rows))

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from ..io import atomic_write
 from ._seen import _SeenIds
 
 _STATE_VERSION = 1
@@ -116,7 +117,7 @@ def _leave_out_run_files(given: list, files: list[tuple[Path, str]], run: _RunFi
     given : list of path-like
         The paths the user gave (files or folders).
     files : list of (Path, str)
-        Their listing, as :func:`framing.datasets._load._expand` returns it.
+        Their listing, as :func:`framing.io.find_files` returns it.
     run : _RunFiles
         The run's output and the files beside it.
 
@@ -165,9 +166,9 @@ def _fingerprint(path: Path) -> dict:
 
 
 def _write_json(path: Path, value) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(value, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    # A fixed temporary name, which _RunFiles knows as the run's own (see _own_files).
+    with atomic_write(path, temporary=path.with_name(path.name + ".tmp")) as tmp:
+        tmp.write_text(json.dumps(value, indent=1, sort_keys=True), encoding="utf-8")
 
 
 def _open_state(run: _RunFiles, fingerprints: list[dict], options: dict,

@@ -6,17 +6,21 @@ a function here or in a sibling module, so that the loop reads as the steps it t
 
 from __future__ import annotations
 
-import codecs
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-import numpy as np
-
 from .._progress import progress_bar
+from ..io import (
+    Chunk,
+    UndecodableFile,
+    check_reading_options,
+    find_files,
+    read_chunks,
+    validate_rows,
+)
 from ._lock import _output_lock
 from ._output import _arrow_schema, _join_parts, _output_frame, _to_table, _write_part
-from ._readers import _chunks
 from ._resume import (
     _clean_up,
     _commit_chunk,
@@ -144,15 +148,15 @@ def _list_inputs(input_path, run: _RunFiles) -> list[tuple[Path, str]]:
     import warnings
 
     from .._warnings import warn_at_caller
-    from ..datasets._load import _expand
 
-    # A list, so that an iterator of paths is read once, by _expand, and kept for the check.
+    # A list, so that an iterator of paths is read once, by find_files, and kept for the
+    # check.
     given = [input_path] if isinstance(input_path, str | os.PathLike) else input_path
     if isinstance(given, Iterable) and not isinstance(given, bytes):
         given = list(given)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")  # record now; the user's filters apply when re-issued
-        files, skipped = _expand(given)
+        files, skipped = find_files(given)
     files = _leave_out_run_files(given, files, run)
     own_skipped = any(run.role(Path(s["source"])) for s in skipped)
     for warning in caught:
@@ -169,22 +173,13 @@ def _list_inputs(input_path, run: _RunFiles) -> list[tuple[Path, str]]:
 
 def _check_arguments(errors, chunk_size, encoding, outlet, columns, id_column, keep):
     """The checked options: (chunk size, file column -> articles column, kept columns)."""
-    from ..datasets._load import _check_mapping
-    from ..schema import normalize_outlet
-
     if errors not in ("report", "raise"):
         raise ValueError(f"errors must be 'report' or 'raise', got {errors!r}")
     chunk_size = int(chunk_size)
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be positive, got {chunk_size}")
-    try:
-        codecs.lookup(encoding)
-    except (LookupError, TypeError) as err:
-        raise ValueError(f"unknown encoding {encoding!r}") from err
-    if outlet is not None and (not isinstance(outlet, str) or not normalize_outlet(outlet)):
-        raise ValueError(f"outlet must be an outlet name with letters or digits, got "
-                         f"{outlet!r}")
-    mapping = _check_mapping(columns, id_column)
+    mapping = check_reading_options(encoding=encoding, outlet=outlet, columns=columns,
+                                    id_column=id_column)
     keep = [keep] if isinstance(keep, str) else list(keep)
     return chunk_size, mapping, keep
 
@@ -211,34 +206,31 @@ def _resolve_scorers(scorers):
     return fitted, names
 
 
-def _check_chunk(chunk, mapping, id_column, outlet, seen: _SeenIds, files):
+def _chunks(files, encoding: str, chunk_size: int, start: tuple[int, int]) -> Iterator[Chunk]:
+    """The input's chunks from ``start``, as :func:`framing.io.read_chunks` reads them."""
+    try:
+        yield from read_chunks(files, encoding=encoding, chunk_size=chunk_size, start=start)
+    except UndecodableFile as err:
+        # The reader's message says the file was not loaded; a run scores, it does not load.
+        raise ValueError(f"{err.source}: the file is {err.problem}") from err
+
+
+def _check_chunk(chunk: Chunk, mapping, id_column, outlet, seen: _SeenIds, files):
     """(articles or None, their lines, rejected rows by line) of one chunk.
 
     The rows are checked as :func:`framing.datasets.load_articles` checks them, and against
     the ids earlier chunks wrote; every row is either an article or rejected.
     """
-    from ..datasets._load import _concat, _rename, _validate_rows
-
-    file = chunk.file
-    _rename(file, mapping, id_column)
-    frame, which, lines = _concat([file])
-    if len(frame):
-        articles, rejected = _validate_rows(frame, which, lines, [file], outlet)
-        # Each raw row has its own line: the kept ones are those not rejected.
-        bad = {r["line"] for r in rejected}
-        kept_lines = np.array([n for n in lines if n not in bad], dtype=np.int64)
-    else:
-        articles, rejected, kept_lines = None, [], np.zeros(0, np.int64)
-    rejected += file.rejected
-    if articles is not None and len(articles):
-        articles, kept_lines, rejected = _drop_seen(articles, kept_lines, rejected, seen,
-                                                    files, file)
-    rows_out = 0 if articles is None else len(articles)
-    if rows_out + len(rejected) != len(frame) + len(file.rejected):  # never silent
-        raise RuntimeError(f"{file.source}: {len(frame) + len(file.rejected)} rows "
-                           f"in, {rows_out} scored and {len(rejected)} rejected")
+    articles, rejected, lines, n_rows = validate_rows([chunk.rows], mapping=mapping,
+                                                      id_column=id_column, outlet=outlet)
+    if len(articles):
+        articles, lines, rejected = _drop_seen(articles, lines, rejected, seen, files,
+                                               chunk.rows)
+    if len(articles) + len(rejected) != n_rows:  # never silent
+        raise RuntimeError(f"{chunk.rows.source}: {n_rows} rows in, {len(articles)} scored "
+                           f"and {len(rejected)} rejected")
     rejected.sort(key=lambda r: r["line"])
-    return (articles if rows_out else None), kept_lines, rejected
+    return (articles if len(articles) else None), lines, rejected
 
 
 def _score_chunk(articles, fitted, names, batch_size, keep, schema):

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..io import duplicate_id_reason, rejected_row
+
 
 class _SeenIds:
     """Every article id written so far, as sorted 128-bit hashes with where each was seen.
@@ -57,17 +59,14 @@ class _SeenIds:
 
 def _drop_seen(articles, lines, rejected, seen: _SeenIds, files, file):
     """Move articles whose id an earlier chunk already wrote to ``rejected``."""
-    from ..datasets._load import _reject
-
     hits = seen.find(seen.hashes(articles.index))
     if not (hits >= 0).any():
         return articles, lines, rejected
     for position in np.flatnonzero(hits >= 0):
         first = hits[position]
-        rejected.append(_reject(
-            file.source, int(lines[position]),
-            f"duplicate article_id {articles.index[position]!r} (first at "
-            f"{files[int(seen.files[first])][0]} line {int(seen.lines[first])})",
-            articles.index[position]))
+        reason = duplicate_id_reason(articles.index[position], files[int(seen.files[first])][0],
+                                     int(seen.lines[first]))
+        rejected.append(rejected_row(file.source, int(lines[position]), reason,
+                                     articles.index[position]))
     fresh = np.flatnonzero(hits < 0)
     return articles.iloc[fresh], lines[fresh], rejected
