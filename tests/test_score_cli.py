@@ -284,7 +284,7 @@ def test_parquet_chunks_do_not_hold_the_row_groups_already_read(tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from framing.stream._readers import _parquet_chunks
+    from framing.io import read_chunks
 
     rng = np.random.default_rng(0)
     letters = np.frombuffer(b"abcdefghijklmnopqrstuvwxyz ", dtype="S1")
@@ -299,9 +299,9 @@ def test_parquet_chunks_do_not_hold_the_row_groups_already_read(tmp_path):
             writer.write_table(pa.table({"article_id": [f"r{i}" for i in rows],
                                          "text": texts[rows % len(texts)]}))
     allocated = []
-    for frame, _, _ in _parquet_chunks(path, str(path), chunk_size=2_000, skip=0):
+    for chunk in read_chunks([(path, "parquet")], chunk_size=2_000):
         allocated.append(pa.total_allocated_bytes())
-        del frame
+        del chunk
     assert len(allocated) == 60
     assert allocated[-1] - allocated[1] < 8 * 2**20, [a >> 20 for a in allocated]
 

@@ -172,7 +172,7 @@ def test_every_pinned_download_has_a_sha256():
     registry = pd.read_csv(PACKAGE / "datasets" / "registry.csv", dtype=str)
     assert len(registry) > 0
     assert registry["sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
-    source = (PACKAGE / "datasets" / "_download.py").read_text(encoding="utf-8")
+    source = (PACKAGE / "_fetch" / "_download.py").read_text(encoding="utf-8")
     # The digest is compared before the temporary file is moved into place.
     assert re.search(r"digest != entry\.sha256.*?os\.replace|digest != entry\.sha256",
                      source, re.S)

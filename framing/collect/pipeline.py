@@ -44,6 +44,7 @@ from .. import __version__
 from .._config import OfflineError, ensure_online
 from .._progress import progress_bar
 from .._warnings import warn_at_caller
+from ..io import atomic_write
 from ..schema import validate_articles
 from .recipes import Recipe, load_recipe
 
@@ -86,9 +87,8 @@ def _read(path: Path) -> pd.DataFrame | None:
 
 def _write(frame: pd.DataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    frame.to_parquet(tmp)
-    os.replace(tmp, path)  # atomic: a crash never leaves half a file
+    with atomic_write(path) as tmp:  # a crash never leaves half a file
+        frame.to_parquet(tmp)
 
 
 def _window_starts(start: dt.datetime, stop: dt.datetime, step: dt.timedelta):
@@ -181,7 +181,9 @@ class _Store:
             dropped.attrs = {}
             _write(dropped, self.paths["dropped"])
         self.paths["state"].parent.mkdir(parents=True, exist_ok=True)
-        self.paths["state"].write_text(json.dumps(self.state, indent=1, sort_keys=True))
+        # The state names what the corpus holds: half a state file would lose a resume.
+        with atomic_write(self.paths["state"]) as tmp:
+            tmp.write_text(json.dumps(self.state, indent=1, sort_keys=True))
         self.corpus, self.dropped = corpus, dropped
         self.pending_kept, self.pending_dropped, self.n_pending = [], [], 0
 

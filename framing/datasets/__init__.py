@@ -22,14 +22,15 @@ import warnings
 from .._lazy import lazy_exports
 
 _EXPORTS = {
-    "ChecksumError": "._download",
-    "DownloadError": "._download",
+    "ChecksumError": ".._fetch",
+    "DownloadError": ".._fetch",
     "fetch_allsides": "._allsides",
     "fetch_babe": "._babe",
     "fetch_mbic": "._babe",
     "fetch_basil": "._basil",
     "fetch_narrative_frames": "._narrative_frames",
     "fetch_gvfc": "._gvfc",
+    "GVFC_TO_POLICY_FRAMES": "._gvfc",
     "fetch_newswcl50": "._newswcl50",
     "fetch_mfc_codebook": "._mfc_codes",
     "fetch_news_html_fixtures": "._news_html",

@@ -9,10 +9,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._fetch import cached_dataset, select
+from ..io import attach_report
 from ..schema import normalize_outlet, validate_articles
-from ._cache import cached_dataset
-from ._registry import select
-from ._report import attach_report
 from ._sanctuary_flags import FLAG_COLUMNS, sanctuary_flags
 
 __all__ = ["fetch_allsides"]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .._fetch import cached_dataset, select
 from ..schema import normalize_outlet, validate_articles
-from ._cache import cached_dataset
 from ._parsing import (
     Report,
     as_record,
@@ -18,7 +18,6 @@ from ._parsing import (
     read_delimited,
     read_sheet,
 )
-from ._registry import select
 
 __all__ = ["fetch_babe", "fetch_mbic"]
 

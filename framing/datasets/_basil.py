@@ -11,10 +11,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._fetch import cached_dataset, select
 from ..schema import normalize_outlet, validate_articles
-from ._cache import cached_dataset
 from ._parsing import Report, blank, check_table, parse_int, parse_utc_day
-from ._registry import select
 
 __all__ = ["fetch_basil"]
 

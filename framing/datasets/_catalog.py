@@ -80,7 +80,7 @@ def list_datasets() -> pd.DataFrame:
         One row per dataset: ``name``, ``rows``, ``unit`` (what a row is), ``licence``,
         ``citation``, ``description``, ``fetcher`` (the function of
         :mod:`framing.datasets` that returns it) and ``kwargs`` (its arguments).
-        Lexicons are listed by :func:`framing.datasets.list_lexicons`.
+        Lexicons are listed by :func:`framing.lexicons.list_lexicons`.
 
     Examples
     --------

@@ -105,7 +105,7 @@ def load_articles(path_or_paths, *, columns=None, errors="raise", id_column=None
         field is missing; JSONL and parquet values keep their types.
 
         ``attrs`` holds ``rejected`` (columns ``source``, ``line``, ``row_id``, ``reason``;
-        see :mod:`framing.datasets._report`), ``coerced`` (empty), ``n_source_rows`` (always
+        see :func:`framing.io.attach_report`), ``coerced`` (empty), ``n_source_rows`` (always
         ``len(df) + len(attrs["rejected"])``), ``sources`` (the files read) and
         ``skipped_files`` (columns ``source``, ``reason``).
 

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._cache import cached_dataset
+from .._fetch import cached_dataset, select
 from ._parsing import Report, check_table
-from ._registry import select
 
 __all__ = ["fetch_mfc_codebook"]
 

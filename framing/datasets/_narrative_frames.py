@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .._fetch import cached_dataset, select
 from ..schema import normalize_outlet, validate_articles
-from ._cache import cached_dataset
 from ._parsing import (
     Report,
     as_record,
@@ -22,7 +22,6 @@ from ._parsing import (
     parse_utc_day,
     read_delimited,
 )
-from ._registry import select
 
 __all__ = ["fetch_narrative_frames"]
 

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._cache import cached_dataset
+from .._fetch import cached_dataset, select
 from ._parsing import Report, blank, check_table, parse_utc_day
-from ._registry import select
 
 __all__ = ["fetch_news_html_fixtures"]
 

@@ -8,10 +8,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._fetch import cached_dataset, select
 from ..schema import SchemaError, normalize_outlet, validate_articles
-from ._cache import cached_dataset
 from ._parsing import Report, as_record, blank, nat_dates, parse_int, read_delimited
-from ._registry import select
 
 __all__ = ["fetch_newswcl50", "validate_mentions"]
 

@@ -15,7 +15,9 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
+from .._fetch import RemoteFile, cached_dataset, select
 from .._tables import ReportTable
+from ..io import Parsed, attach_report, merge_duplicates, read_csv_records
 from ..schema import (
     OUTLET_COLUMNS,
     normalize_domain,
@@ -23,10 +25,6 @@ from ..schema import (
     outlet_crosswalk,
     validate_outlets,
 )
-from ._cache import cached_dataset
-from ._csv_records import Parsed, merge_duplicates, read_csv_records
-from ._registry import RemoteFile, select
-from ._report import attach_report
 
 __all__ = ["fetch_outlet_ratings"]
 

@@ -1,7 +1,7 @@
 """Readers for the file formats of lexicons, each with a full report of what it read.
 
 Every reader takes a local path and the ``source`` name to report (a file's path, or its path
-in its upstream repository) and returns a :class:`~framing.datasets._csv_records.Parsed`: the
+in its upstream repository) and returns a :class:`~framing.io.Parsed`: the
 records it read, plus the rejected entries (left out, with line and reason) and the coerced
 values (kept, but changed or set missing, with line and reason). ``n_entries`` counts what the
 source proposed, so that ``n_entries == len(records) + len(rejected)`` always holds. Each record
@@ -32,15 +32,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-# The parse report and the line readers are shared with the rating-table parsers of
-# framing.datasets; they belong to the shared reading layer below both subpackages.
-from ..datasets._csv_records import (
-    Parsed,
-    TextLine,
-    iter_text_lines,
-    merge_duplicates,
-    read_csv_records,
-)
+from ..io import Parsed, TextLine, iter_text_lines, merge_duplicates, read_csv_records
 
 __all__ = [
     "LexiconFormatError",
@@ -257,7 +249,7 @@ def _merge_polarity(a, b):
     return "both" if {a, b} == {"positive", "negative"} else None
 
 
-#: How :func:`~framing.datasets._csv_records.merge_duplicates` settles two MPQA clues for one
+#: How :func:`~framing.io.merge_duplicates` settles two MPQA clues for one
 #: (word, type, part of speech) that disagree.
 MPQA_RESOLVE = {"stemmed": _merge_stemmed, "polarity": _merge_polarity}
 

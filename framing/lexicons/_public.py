@@ -16,12 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-# The verified download, the parsed cache, the file registry and the parse report are the
-# shared fetch and reading machinery that framing.datasets hosts for every resource.
-from ..datasets._cache import cached_dataset
-from ..datasets._csv_records import Parsed, merge_duplicates
-from ..datasets._registry import RemoteFile, select
-from ..datasets._report import attach_report
+from .._fetch import RemoteFile, cached_dataset, select
+from ..io import Parsed, attach_report, merge_duplicates
 from ._formats import (
     MPQA_RESOLVE,
     parse_emfd_csv,

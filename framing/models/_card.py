@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..io import atomic_write
+
 __all__ = ["data_checksum", "write_model_card"]
 
 
@@ -111,5 +113,6 @@ Weights: {weights}
 Written by the training script on {stamp} (Python {platform.python_version()}).
 """
     path = folder / "MODEL_CARD.md"
-    path.write_text(text, encoding="utf-8")
+    with atomic_write(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
     return path

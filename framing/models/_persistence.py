@@ -23,6 +23,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..io import atomic_write
+
 __all__ = ["FRAMING_TRUSTED_TYPES", "UntrustedTypesError", "load_model", "save_model"]
 
 #: The classes a model file may construct without being listed in ``trusted=``: framing's
@@ -99,7 +101,8 @@ def save_model(estimator, path) -> Path:
     if not path.suffix:
         path = path.with_suffix(".skops")
     path.parent.mkdir(parents=True, exist_ok=True)
-    sio.dump(estimator, path)
+    with atomic_write(path) as tmp:
+        sio.dump(estimator, tmp)
     return path
 
 

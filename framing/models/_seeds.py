@@ -20,6 +20,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
+from ..io import atomic_write
+
 __all__ = ["SeedAveragedClassifier", "seed_params", "with_seed"]
 
 #: Index file written by :meth:`SeedAveragedClassifier.save`.
@@ -126,7 +128,9 @@ class SeedAveragedClassifier(ClassifierMixin, BaseEstimator):
             member.save(folder / f"seed_{seed}")
         index = {"n_seeds": int(self.n_seeds), "random_state": self.random_state,
                  "seeds": self.seeds_, "member": "TransformerClassifier"}
-        (folder / INDEX_NAME).write_text(json.dumps(index, indent=2), encoding="utf-8")
+        # Written last: a folder with an index holds every member.
+        with atomic_write(folder / INDEX_NAME) as tmp:
+            tmp.write_text(json.dumps(index, indent=2), encoding="utf-8")
         return folder
 
     @classmethod

@@ -52,6 +52,7 @@ from .._config import get_data_home, set_transformers_offline
 from .._pretrained import resolve_encoder as resolve_model
 from .._validation import as_texts
 from .._warnings import warn_at_caller
+from ..io import atomic_write
 
 __all__ = ["TransformerClassifier", "resolve_model"]
 
@@ -448,7 +449,8 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
             "precision": self.precision_,
             "fit_seconds": self.fit_seconds_,
         }
-        (folder / CONFIG_NAME).write_text(json.dumps(config, indent=2), encoding="utf-8")
+        with atomic_write(folder / CONFIG_NAME) as tmp:
+            tmp.write_text(json.dumps(config, indent=2), encoding="utf-8")
         return folder
 
     @classmethod

@@ -8,9 +8,9 @@ import shutil
 import pandas as pd
 import pytest
 
+from framing._fetch import select
 from framing.datasets import fetch_allsides
 from framing.datasets._allsides import _parse
-from framing.datasets._registry import select
 from framing.schema import validate_articles
 
 

@@ -9,9 +9,9 @@ import shutil
 import pandas as pd
 import pytest
 
+from framing._fetch import select
 from framing.datasets import fetch_babe, fetch_mbic
 from framing.datasets._babe import _parse
-from framing.datasets._registry import select
 from framing.schema import validate_articles
 
 

@@ -8,9 +8,9 @@ import shutil
 import pandas as pd
 import pytest
 
+from framing._fetch import select
 from framing.datasets import fetch_basil
 from framing.datasets._basil import _parse
-from framing.datasets._registry import select
 from framing.schema import validate_articles
 
 TRIPLET = "1e41e98b-9ac1-441d-b2c2-19d8f730c74a"

@@ -15,9 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from framing.datasets import _download
-from framing.datasets._download import ChecksumError, DownloadError, fetch_files, raw_cache_dir
-from framing.datasets._registry import registry, select
+from framing._fetch import (
+    ChecksumError,
+    DownloadError,
+    _download,
+    fetch_files,
+    raw_cache_dir,
+    registry,
+    select,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -276,8 +282,8 @@ def test_parsed_cache_keeps_lists_and_report_tables(tmp_path, fresh_data_home):
     """List cells and the attrs tables come back from the parquet cache as they went in."""
     import pandas as pd
 
-    from framing.datasets._cache import cached_dataset
-    from framing.datasets._report import attach_report
+    from framing._fetch import cached_dataset
+    from framing.io import attach_report
 
     def parse(paths):
         frame = pd.DataFrame({"words": [["a", "b"], None, []]},
@@ -322,3 +328,16 @@ def test_fetched_frames_concat_and_save_with_their_reports(mirror_dir, tmp_path)
     articles.to_parquet(tmp_path / "corpus.parquet")
     back = pd.read_parquet(tmp_path / "corpus.parquet")
     assert back.attrs["coerced"][0]["row_id"] == "KUm13kckEAaCniv4"
+
+
+def test_public_download_errors_are_those_of_the_shared_fetch_layer():
+    """The fetch machinery moved to framing._fetch; framing.datasets' public errors and the
+    old private import path of the registry still give the same objects."""
+    import framing._fetch as fetch
+    import framing.datasets as datasets
+    from framing.datasets import _registry
+
+    assert datasets.ChecksumError is fetch.ChecksumError
+    assert datasets.DownloadError is fetch.DownloadError
+    assert issubclass(fetch.ChecksumError, fetch.DownloadError)
+    assert _registry.select is fetch.select

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from framing.datasets import load_articles
-from framing.datasets._report import REJECTED_COLUMNS
+from framing.io import REJECTED_COLUMNS
 from framing.schema import empty_articles, normalize_outlet, validate_articles
 
 MAPPING = {"id": "article_id", "source": "outlet", "headline": "title", "body": "text",

@@ -9,9 +9,9 @@ import shutil
 import pandas as pd
 import pytest
 
+from framing._fetch import select
 from framing.datasets import fetch_narrative_frames
 from framing.datasets._narrative_frames import _parse, outlet_key
-from framing.datasets._registry import select
 from framing.schema import validate_articles
 
 FRAMES = ["resolution", "human_interest", "conflict", "moral", "economic"]

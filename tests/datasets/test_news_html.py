@@ -9,9 +9,9 @@ import shutil
 import pandas as pd
 import pytest
 
+from framing._fetch import select
 from framing.datasets import fetch_news_html_fixtures
 from framing.datasets._news_html import _parse, decode_html
-from framing.datasets._registry import select
 
 
 @pytest.fixture(scope="module")

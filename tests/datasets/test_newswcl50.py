@@ -7,9 +7,9 @@ import shutil
 import pandas as pd
 import pytest
 
+from framing._fetch import select
 from framing.datasets import fetch_newswcl50
 from framing.datasets._newswcl50 import _parse, validate_mentions
-from framing.datasets._registry import select
 from framing.schema import SchemaError, validate_articles
 
 PUBLISHERS = ["LL", "L", "M", "R", "RR"]

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from framing._fetch import select
 from framing.datasets import fetch_allsides, fetch_outlet_ratings
 from framing.datasets._outlets import _crosswalk_text, _parse
-from framing.datasets._registry import select
 from framing.schema import OUTLET_COLUMNS, normalize_outlet, validate_outlets
 
 # Corpus outlets whose articles' label_allsides is not the outlet's AllSides lean:

@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 
 from framing.datasets import load_articles
 from framing.datasets._parsing import Report, read_delimited
-from framing.datasets._report import REJECTED_COLUMNS as DATASETS_REJECTED_COLUMNS
 from framing.features import LexiconScorer
 from framing.io import (
     REJECTED_COLUMNS,
@@ -326,7 +325,7 @@ def test_csv_fields_past_the_csv_module_cap_read_in_dataset_parsers(tmp_path):
 
 def test_rejected_row_has_the_report_columns_and_a_string_id():
     record = rejected_row("a.csv", 3, "bad", row_id=7)
-    assert tuple(record) == REJECTED_COLUMNS == DATASETS_REJECTED_COLUMNS
+    assert tuple(record) == REJECTED_COLUMNS
     assert record["row_id"] == "7" and rejected_row("a", None, "r")["row_id"] is None
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import framing
-from framing.datasets._csv_records import merge_duplicates
+from framing.io import merge_duplicates
 from framing.lexicons import Lexicon, LexiconFormatError, LexiconMatcher
 from framing.lexicons._formats import (
     parse_emfd_csv,
@@ -367,15 +367,14 @@ def _imported_modules(path):
     return {name for name in names if name.startswith("framing.")}
 
 
-def test_lexicons_reach_into_datasets_only_for_the_shared_fetch_and_reading_machinery():
-    """framing.lexicons used to import the private framing.datasets._lexicons."""
-    shared = {f"framing.datasets.{name}" for name in ("_cache", "_csv_records", "_registry",
-                                                      "_report")}
+def test_lexicons_import_no_private_module_of_datasets():
+    """framing.lexicons used to import the private framing.datasets._lexicons, then the fetch
+    and reading machinery that now lives in framing._fetch and framing.io."""
     for path in sorted((FRAMING / "lexicons").glob("*.py")):
         private = {name for name in _imported_modules(path)
                    if name.startswith("framing.datasets._")}
         private = {".".join(name.split(".")[:3]) for name in private}
-        assert private <= shared, (path.name, private - shared)
+        assert not private, (path.name, private)
 
 
 def test_outlet_ratings_are_not_read_through_lexicon_modules():

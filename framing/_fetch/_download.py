@@ -31,7 +31,8 @@ from .._progress import progress_bar
 from ..io import atomic_write
 from ._registry import RemoteFile
 
-__all__ = ["ChecksumError", "DownloadError", "MissingFileError", "fetch_files", "raw_cache_dir"]
+__all__ = ["ChecksumError", "DownloadError", "MissingFileError", "fetch_files", "file_sha256",
+           "raw_cache_dir"]
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +79,8 @@ def _import_pooch():
     return pooch
 
 
-def _sha256(path: str | os.PathLike) -> str:
+def file_sha256(path: str | os.PathLike) -> str:
+    """Return the sha256 hex digest of the file at ``path``."""
     return _import_pooch().file_hash(str(path), alg="sha256")
 
 
@@ -89,7 +91,7 @@ def _is_cached(entry: RemoteFile, target: Path) -> bool:
             return False
     except FileNotFoundError:
         return False
-    return _sha256(target) == entry.sha256
+    return file_sha256(target) == entry.sha256
 
 
 def _copy_from_folder(source: str, output_file: str, _pooch=None) -> None:
@@ -146,7 +148,7 @@ def _download_from(entry: RemoteFile, target: Path, base: str, *, retries: int,
         try:
             with atomic_write(target) as tmp:
                 downloader(url, str(tmp), None)
-                digest = _sha256(tmp)
+                digest = file_sha256(tmp)
                 if digest != entry.sha256:
                     raise ChecksumError(
                         f"sha256 mismatch for {url}: expected {entry.sha256}, got {digest} "
@@ -194,7 +196,7 @@ def fetch_files(
     Parameters
     ----------
     files : sequence of RemoteFile
-        Pinned files, from :func:`framing.datasets._registry.select` (or anything with
+        Pinned files, from :func:`framing._fetch.select` (or anything with
         ``relpath``, ``bytes`` and ``sha256``, such as :class:`framing._pretrained.PinnedURL`).
     data_home : path-like, optional
         See :func:`framing._config.get_data_home`.
