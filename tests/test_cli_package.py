@@ -13,6 +13,7 @@ import pkgutil
 import subprocess
 import sys
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -34,6 +35,10 @@ def usage_error_argv(name: str, tmp_path) -> list[str]:
         "collect": ["collect", "no-such-recipe", "--out", str(tmp_path / "c.parquet")],
         "score": ["score", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "s.parquet"),
                   "--scorers", "no-such-scorer"],
+        "report": ["report", str(tmp_path / "no-such-file.jsonl"), "--by", "label_x", "--out",
+                   str(tmp_path / "r.html")],
+        "models": ["models", "train", "no-such-model", "--out", str(tmp_path / "m"),
+                   "--recipes", str(Path(__file__).resolve().parents[1] / "models")],
     }[name]
 
 
@@ -41,6 +46,8 @@ USAGE_MESSAGES = {
     "datasets": "unknown dataset 'no-such-dataset'; choose from: ",
     "collect": "no recipe named 'no-such-recipe'",
     "score": "unknown scorer(s) ['no-such-scorer']",
+    "report": "no such file or folder: ",
+    "models": "unknown model 'no-such-model'",
 }
 
 

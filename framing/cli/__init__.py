@@ -74,6 +74,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("datasets", "list and fetch the public datasets"),
     Command("collect", "build a corpus from a topic recipe (GDELT, Media Cloud, RSS)"),
     Command("score", "score a corpus of any size into parquet, in chunks, resumably"),
+    Command("report", "write one offline HTML report comparing a corpus's groups and outlets"),
+    Command("models", "list the default models and train one from its recipe (models/)"),
 )
 
 
