@@ -21,9 +21,16 @@ when an encoder is first built, so ``import framing`` stays fast.
   :func:`torch.set_num_threads` yourself (it is respected), or pass ``num_threads`` to
   apply a setting for the duration of each :meth:`SentenceEncoder.encode` call only.
 * **Determinism.** Evaluation mode (no dropout), no sampling: the same sentences give the
-  same embeddings. Batches are formed from the sorted input, so a sentence encoded in a
-  different company can differ in the last float32 bits (about 1e-7); compare embeddings
-  with a tolerance, not with ``==``, across different inputs.
+  same embeddings. Batches are formed from the sorted sentences that need encoding, so a
+  sentence encoded in a different company can differ in the last float32 bits (about
+  1e-7); compare embeddings with a tolerance, not with ``==``, across different inputs
+  (or keep the disk cache on: it returns the vector first computed).
+* **Disk cache.** Every vector is kept in the data home
+  (:mod:`framing.features._embedding_cache`) under the model's identity and the sentence's
+  sha256, and looked up before encoding: a sentence is encoded once per model, across runs
+  and processes, and when every sentence is cached the model is not even loaded. A cached
+  vector is returned bit for bit as stored. ``cache=False`` or
+  ``FRAMING_EMBEDDING_CACHE=0`` turns it off.
 """
 
 from __future__ import annotations
@@ -36,7 +43,7 @@ import numpy as np
 
 from .._pretrained import default_model_path, resolve_encoder
 
-__all__ = ["SentenceEncoder", "default_model_path", "get_encoder"]
+__all__ = ["POOLING", "SentenceEncoder", "default_model_path", "get_encoder"]
 
 #: Sentences per forward pass: large enough to amortise overhead on a CPU, small enough that
 #: one batch of 128-token inputs stays within a few hundred MB.
@@ -44,6 +51,22 @@ DEFAULT_BATCH_SIZE = 64
 #: Tokens kept per sentence. News sentences rarely exceed 60 word pieces; the rare run-on
 #: "sentence" (a list, a table row) is cut rather than allowed to slow every batch.
 DEFAULT_MAX_LENGTH = 128
+#: How token states become a sentence vector (part of the disk cache's key).
+POOLING = "mean over attention mask, L2-normalised"
+#: Sentences encoded between two writes to the disk cache: a long run that is stopped keeps
+#: most of its work, and the vectors waiting to be written stay few.
+STORE_EVERY = 1024
+
+
+def _load_model(source: str, revision: str | None):
+    """The tokenizer and the model (in evaluation mode) of an encoder."""
+    from transformers import AutoModel, AutoTokenizer
+
+    kwargs = {"revision": revision} if revision else {}
+    tokenizer = AutoTokenizer.from_pretrained(source, **kwargs)
+    # safetensors only: a pickled checkpoint (pytorch_model.bin) could run code on load.
+    model = AutoModel.from_pretrained(source, use_safetensors=True, **kwargs).eval()
+    return tokenizer, model
 
 
 class SentenceEncoder:
@@ -65,6 +88,11 @@ class SentenceEncoder:
     num_threads : int, optional
         torch intra-op threads to use while encoding; the previous setting is restored
         afterwards. Default: leave torch's setting alone.
+    cache : bool, default True
+        Look sentences up in the disk cache before encoding them, and store new vectors
+        there (see :mod:`framing.features._embedding_cache`); the environment variable
+        ``FRAMING_EMBEDDING_CACHE=0`` turns it off too. The model (and torch) is loaded on
+        the first sentence the cache does not hold.
 
     Attributes
     ----------
@@ -82,10 +110,7 @@ class SentenceEncoder:
 
     def __init__(self, model=None, *, revision: str | None = None,
                  batch_size: int = DEFAULT_BATCH_SIZE, max_length: int = DEFAULT_MAX_LENGTH,
-                 num_threads: int | None = None):
-        import torch
-        from transformers import AutoModel, AutoTokenizer
-
+                 num_threads: int | None = None, cache: bool = True):
         source, revision = resolve_encoder(model, revision)
         if int(batch_size) < 1 or int(max_length) < 2:
             raise ValueError("batch_size must be >= 1 and max_length >= 2")
@@ -94,14 +119,47 @@ class SentenceEncoder:
         self.batch_size = int(batch_size)
         self.max_length = int(max_length)
         self.num_threads = num_threads
-        kwargs = {"revision": revision} if revision else {}
-        self._tokenizer = AutoTokenizer.from_pretrained(source, **kwargs)
-        # safetensors only: a pickled checkpoint (pytorch_model.bin) could run code on load.
-        self._model = AutoModel.from_pretrained(source, use_safetensors=True, **kwargs).eval()
-        self._torch = torch
-        self.dimension = int(self._model.config.hidden_size)
-        # One forward pass at a time per encoder: the model object is shared via the cache.
+        self.cache = bool(cache)
+        self._tokenizer = self._model = self._torch = None
+        self._identity = None
+        self._dimension = None
+        # One forward pass (and one load) at a time per encoder: it is shared via the cache.
         self._lock = threading.Lock()
+
+    def _load(self) -> None:
+        """Load the tokenizer and the model, once (called with the lock held)."""
+        if self._model is None:
+            import torch
+
+            self._tokenizer, self._model = _load_model(self.model, self.revision)
+            self._torch = torch
+            self._dimension = int(self._model.config.hidden_size)
+
+    def _disk_cache(self):
+        """The disk cache and this model's identity in it, or (None, None) when off."""
+        from ._embedding_cache import EmbeddingCache, cache_enabled, model_identity
+
+        if not cache_enabled(self.cache):
+            return None, None
+        if self._identity is None:
+            self._identity = model_identity(self.model, self.revision, pooling=POOLING,
+                                            max_length=self.max_length)
+        return EmbeddingCache.default(), self._identity
+
+    @property
+    def dimension(self) -> int:
+        """Length of an embedding, read without loading the model where possible."""
+        if self._dimension is None:
+            cache, identity = self._disk_cache()
+            stored = cache.dimension(identity) if cache is not None else None
+            if stored is None:
+                stored = _config_hidden_size(self.model)
+            if stored is None:
+                with self._lock:
+                    self._load()
+                stored = self._dimension
+            self._dimension = int(stored)
+        return self._dimension
 
     def encode(self, sentences: Sequence[str]) -> np.ndarray:
         """Embed sentences.
@@ -117,27 +175,58 @@ class SentenceEncoder:
             Unit-length rows, in input order.
         """
         sentences = [str(s) for s in sentences]
-        out = np.zeros((len(sentences), self.dimension), dtype=np.float32)
         if not sentences:
-            return out
-        # Encode each distinct sentence once; longest first so the first batch shows the
-        # peak memory at once rather than at the end.
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        # Encode each distinct sentence once.
         unique, inverse = np.unique(np.asarray(sentences, dtype=object), return_inverse=True)
-        order = sorted(range(len(unique)), key=lambda i: (-len(unique[i]), i))
-        vectors = np.zeros((len(unique), self.dimension), dtype=np.float32)
-        torch = self._torch
-        with self._lock, _threads(torch, self.num_threads), torch.inference_mode():
-            for begin in range(0, len(order), self.batch_size):
-                rows = order[begin:begin + self.batch_size]
-                batch = self._tokenizer([unique[i] for i in rows], padding=True,
-                                        truncation=True, max_length=self.max_length,
-                                        return_tensors="pt")
-                hidden = self._model(**batch).last_hidden_state
-                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-                pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
-                pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
-                vectors[rows] = pooled.float().numpy()
-        out[:] = vectors[inverse.reshape(-1)]
+        unique = unique.tolist()
+        vectors: list = [None] * len(unique)
+        cache, identity = self._disk_cache()
+        keys = None
+        if cache is not None:
+            from ._embedding_cache import text_keys
+
+            keys = text_keys(unique)
+            found = cache.lookup(identity, keys)
+            for i, key in enumerate(keys):
+                vectors[i] = found.get(key)
+        missing = [i for i, vector in enumerate(vectors) if vector is None]
+        if missing:
+            fresh = self._encode_missing(unique, missing, cache, identity, keys)
+            for i, vector in zip(missing, fresh, strict=True):
+                vectors[i] = vector
+        table = np.stack(vectors).astype(np.float32, copy=False)
+        self._dimension = table.shape[1]
+        return table[inverse.reshape(-1)]
+
+    def _encode_missing(self, unique: list, missing: list, cache, identity, keys) -> np.ndarray:
+        """Run the model on ``unique[i]`` for ``i`` in ``missing``; store them in the cache.
+
+        Longest first, so the first batch shows the peak memory at once rather than at
+        the end; stored every :data:`STORE_EVERY` sentences.
+        """
+        order = sorted(range(len(missing)), key=lambda j: (-len(unique[missing[j]]), j))
+        with self._lock:
+            self._load()
+            torch = self._torch
+            out = np.zeros((len(missing), self._dimension), dtype=np.float32)
+            pending: list[int] = []
+            with _threads(torch, self.num_threads), torch.inference_mode():
+                for begin in range(0, len(order), self.batch_size):
+                    rows = order[begin:begin + self.batch_size]
+                    batch = self._tokenizer([unique[missing[j]] for j in rows], padding=True,
+                                            truncation=True, max_length=self.max_length,
+                                            return_tensors="pt")
+                    hidden = self._model(**batch).last_hidden_state
+                    mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                    pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+                    pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
+                    out[rows] = pooled.float().numpy()
+                    pending += rows
+                    if cache is not None and (len(pending) >= STORE_EVERY
+                                              or begin + self.batch_size >= len(order)):
+                        cache.store(identity, [keys[missing[j]] for j in pending], out[pending])
+                        pending = []
         return out
 
     def __getstate__(self):
@@ -146,7 +235,20 @@ class SentenceEncoder:
 
     def __repr__(self) -> str:
         return (f"SentenceEncoder(model={self.model!r}, revision={self.revision!r}, "
-                f"batch_size={self.batch_size}, max_length={self.max_length})")
+                f"batch_size={self.batch_size}, max_length={self.max_length}, "
+                f"cache={self.cache})")
+
+
+def _config_hidden_size(source: str) -> int | None:
+    """``hidden_size`` from a local model folder's config.json (None if unreadable)."""
+    import json
+    from pathlib import Path
+
+    try:
+        config = json.loads((Path(source) / "config.json").read_text(encoding="utf-8"))
+        return int(config["hidden_size"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 class _threads:
@@ -166,18 +268,20 @@ class _threads:
 
 
 @lru_cache(maxsize=4)
-def _cached(model, revision, batch_size, max_length, num_threads) -> SentenceEncoder:
+def _cached(model, revision, batch_size, max_length, num_threads, cache) -> SentenceEncoder:
     return SentenceEncoder(model, revision=revision, batch_size=batch_size,
-                           max_length=max_length, num_threads=num_threads)
+                           max_length=max_length, num_threads=num_threads, cache=cache)
 
 
 def get_encoder(model=None, *, revision: str | None = None,
                 batch_size: int = DEFAULT_BATCH_SIZE, max_length: int = DEFAULT_MAX_LENGTH,
-                num_threads: int | None = None) -> SentenceEncoder:
+                num_threads: int | None = None, cache: bool = True) -> SentenceEncoder:
     """A :class:`SentenceEncoder`, loaded once per process for each set of parameters.
 
     Loading MiniLM takes about a second; scorers call this on every transform, and clones
-    and unpickled copies share the loaded model instead of holding their own.
+    and unpickled copies share the loaded model instead of holding their own. The model is
+    loaded on the first sentence the disk cache does not hold (``cache``: see
+    :class:`SentenceEncoder`).
 
     Examples
     --------
@@ -186,4 +290,4 @@ def get_encoder(model=None, *, revision: str | None = None,
     """
     source, revision = resolve_encoder(model, revision)
     return _cached(source, revision, int(batch_size), int(max_length),
-                   None if num_threads is None else int(num_threads))
+                   None if num_threads is None else int(num_threads), bool(cache))

@@ -314,8 +314,9 @@ class SourcingScorer(BaseScorer):
             out = np.zeros(np.broadcast_shapes(np.shape(part), np.shape(whole)))
             return np.divide(part, whole, out=out, where=whole > 0)
 
-        # Non-whitespace characters, so line breaks and spacing do not move the share.
-        lengths = np.fromiter((len(t) - sum(map(str.isspace, t)) for t in texts),
+        # Non-whitespace characters, so line breaks and spacing do not move the share
+        # (str.split cuts at exactly the characters str.isspace accepts).
+        lengths = np.fromiter((sum(map(len, t.split())) for t in texts),
                               dtype=np.float64, count=n)
         quoted = count(s.quote_doc, s.quote_chars.astype(np.float64))
         loaded = self._loaded[s.verb_category]

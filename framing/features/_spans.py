@@ -25,13 +25,15 @@ Sentence breaks
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
 __all__ = ["BREAK_PATTERN", "GAP", "QUOTE_PATTERN", "breaks_between", "inside", "layout",
-           "nearest_anchor", "positions", "quote_spans", "sentence_breaks"]
+           "nearest_anchor", "positions", "quote_spans", "sentence_breaks", "shared_batches"]
 
 #: Characters between two texts in global positions; every window must be shorter.
 GAP = 4096
@@ -53,8 +55,24 @@ _ABBREVIATIONS = (
     "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla", "Ore", "Pa", "Tenn",
     "Tex", "Va", "Vt", "Wash", "Wis", "Wyo",
 )
+
+
+def _not_after(abbreviations) -> str:
+    """Negative lookbehinds refusing a mark right after any of ``abbreviations``.
+
+    One lookbehind per length (``re`` needs a fixed width behind), each an alternation of
+    the abbreviations of that length: the same condition as one lookbehind per
+    abbreviation, checked a few times faster.
+    """
+    by_length: dict[int, list[str]] = {}
+    for abbreviation in dict.fromkeys(abbreviations):
+        by_length.setdefault(len(abbreviation), []).append(re.escape(abbreviation))
+    return "".join(f"(?<!\\b(?:{'|'.join(group)})\\.)"
+                   for _, group in sorted(by_length.items()))
+
+
 # Checked behind the mark, once one is found (not at every character: that is 50x slower).
-_NOT_AFTER = "".join(f"(?<!\\b{a}\\.)" for a in dict.fromkeys(_ABBREVIATIONS))
+_NOT_AFTER = _not_after(_ABBREVIATIONS)
 #: Where a sentence (or a paragraph) ends: the position of the mark.
 BREAK_PATTERN = re.compile(
     f"\\n|[.!?;](?<!\\b[A-Za-z]\\.){_NOT_AFTER}(?=[\"\u201d\u2019')\\]]*\\s)")
@@ -79,6 +97,43 @@ def _find_all(pattern: re.Pattern, texts: Sequence[str], offsets: np.ndarray
     return np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
 
 
+#: Quotations and breaks already found in the active :func:`shared_batches` block.
+_SHARED: contextvars.ContextVar[dict | None] = contextvars.ContextVar("framing_shared_spans",
+                                                                     default=None)
+
+
+@contextlib.contextmanager
+def shared_batches() -> Iterator[None]:
+    """Within the block, each batch's quotations and sentence breaks are found once.
+
+    :func:`framing.features.extract_features` runs several scorers over the same batches,
+    and the term-choice and sourcing scorers both need the quotations and breaks of each.
+    Results are keyed by the texts themselves and their offsets, not by the objects'
+    identity (a pandas string column hands out new ``str`` objects at every conversion,
+    and an identity can be reused once its object is freed); they are returned read-only
+    and forgotten when the block ends.
+    """
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _shared(kind: str, texts: Sequence[str], offsets: np.ndarray,
+            compute: Callable[[], tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
+    memo = _SHARED.get()
+    if memo is None:
+        return compute()
+    key = (kind, tuple(texts), offsets.tobytes())
+    if key not in memo:
+        arrays = compute()
+        for array in arrays:
+            array.flags.writeable = False
+        memo[key] = arrays
+    return memo[key]
+
+
 def positions(pattern: re.Pattern, texts: Sequence[str], offsets: np.ndarray) -> np.ndarray:
     """Global start positions of every match of a compiled ``pattern``, in order."""
     return _find_all(pattern, texts, offsets)[0]
@@ -94,7 +149,7 @@ def quote_spans(texts: Sequence[str], offsets: np.ndarray) -> tuple[np.ndarray, 
     >>> [texts[0][s:e] for s, e in zip(start, end)]
     ['"we will comply."', '"No.\\n\\n"Never."']
     """
-    return _find_all(QUOTE_PATTERN, texts, offsets)
+    return _shared("quotes", texts, offsets, lambda: _find_all(QUOTE_PATTERN, texts, offsets))
 
 
 def sentence_breaks(texts: Sequence[str], offsets: np.ndarray) -> np.ndarray:
@@ -106,7 +161,8 @@ def sentence_breaks(texts: Sequence[str], offsets: np.ndarray) -> np.ndarray:
     >>> [texts[0][p] for p in sentence_breaks(texts, layout(texts))]
     ['.', '.', '\\n']
     """
-    return _find_all(BREAK_PATTERN, texts, offsets)[0]
+    return _shared("breaks", texts, offsets,
+                   lambda: _find_all(BREAK_PATTERN, texts, offsets)[:1])[0]
 
 
 def breaks_between(breaks: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:

@@ -50,7 +50,9 @@ class TextEmbedder(TransformerMixin, BaseEstimator):
         Word pieces kept per sentence.
     batch_size : int, default 64
     cache : bool, default True
-        Reuse sentence vectors across calls within the process.
+        Reuse sentence vectors: in memory within the process, and on disk across processes
+        (the encoder's cache, :mod:`framing.features._embedding_cache`; also turned off by
+        ``FRAMING_EMBEDDING_CACHE=0``). False encodes every sentence again.
 
     Examples
     --------
@@ -79,7 +81,7 @@ class TextEmbedder(TransformerMixin, BaseEstimator):
         from ..features._embeddings import get_encoder
 
         return get_encoder(self.model, revision=self.revision, batch_size=self.batch_size,
-                           max_length=self.max_length)
+                           max_length=self.max_length, cache=bool(self.cache))
 
     def transform(self, X):
         """Return an array (n_texts, dimension) of float64; an empty text gives zeros."""
