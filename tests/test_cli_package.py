@@ -39,6 +39,7 @@ def usage_error_argv(name: str, tmp_path) -> list[str]:
                    str(tmp_path / "r.html")],
         "models": ["models", "train", "no-such-model", "--out", str(tmp_path / "m"),
                    "--recipes", str(Path(__file__).resolve().parents[1] / "models")],
+        "cache": ["cache", "info", "--data-home", str(tmp_path / "no-such-folder")],
     }[name]
 
 
@@ -48,6 +49,7 @@ USAGE_MESSAGES = {
     "score": "unknown scorer(s) ['no-such-scorer']",
     "report": "no such file or folder: ",
     "models": "unknown model 'no-such-model'",
+    "cache": "no-such-folder: no such folder",
 }
 
 

@@ -7,6 +7,7 @@ Usage::
     framing datasets fetch allsides [--data-home DIR] [--no-progress]
     framing collect sanctuary --out corpus.parquet
     framing score corpus.jsonl --out scores.parquet
+    framing cache info
     python -m framing datasets list
 
 Exit status: 0 on success, 2 for a usage error (a bad argument, an unknown dataset), 1 for a
@@ -76,6 +77,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("score", "score a corpus of any size into parquet, in chunks, resumably"),
     Command("report", "write one offline HTML report comparing a corpus's groups and outlets"),
     Command("models", "list the default models and train one from its recipe (models/)"),
+    Command("cache", "show or clear the sentence-embedding cache on disk"),
 )
 
 

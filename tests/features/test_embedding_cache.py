@@ -320,3 +320,13 @@ def test_text_embedder_passes_cache_off_to_its_encoder(minilm):
 
     assert TextEmbedder(cache=False)._encoder().cache is False
     assert TextEmbedder()._encoder().cache is True
+
+
+def test_framing_cache_info_and_clear_report_the_cache(fresh_data_home, capsys):
+    from framing.cli import main
+
+    assert main(["cache", "info"]) == 0
+    out = capsys.readouterr().out
+    assert "embedding cache: " in out and "0 vectors" in out
+    assert main(["cache", "clear", "--data-home", str(fresh_data_home)]) == 0
+    assert "removed 0 cached sentence embeddings" in capsys.readouterr().out
