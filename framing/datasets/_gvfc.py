@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from types import MappingProxyType
 
 import pandas as pd
 
@@ -13,7 +14,7 @@ from ._cache import cached_dataset
 from ._parsing import Report, as_record, blank, nat_dates, parse_int, read_delimited, read_sheet
 from ._registry import select
 
-__all__ = ["fetch_gvfc"]
+__all__ = ["GVFC_TO_POLICY_FRAMES", "fetch_gvfc"]
 
 _VERSION = "gvfc-1"
 TABLES = ("headlines", "articles")
@@ -24,6 +25,34 @@ FRAMES = {1: "Gun or 2nd Amendment rights", 2: "Gun control/regulation", 3: "Pol
           4: "Mental health", 5: "School or public space safety", 6: "Race/ethnicity",
           7: "Public opinion", 8: "Society/culture", 9: "Economic consequences"}
 _NONE = 99
+#: GVFC frame code -> the policy frame of the Media Frames Corpus codebook (Boydstun et al.
+#: 2014) that covers it, as the key of :class:`framing.features.FrameScorer`'s ``policy``
+#: typology; for comparing policy-frame scores with GVFC's gold. Read-only.
+#:
+#: ====  =============================  =======================  ==========================
+#: code  GVFC frame                     policy frame             why
+#: ====  =============================  =======================  ==========================
+#: 1     Gun or 2nd Amendment rights    ``legality``             a constitutional right
+#: 2     Gun control/regulation         ``policy_prescription``  policies proposed or enacted
+#: 3     Politics                       ``political``            same frame
+#: 4     Mental health                  ``health_safety``        the codebook's health frame
+#:                                                               includes mental health
+#: 5     School or public space safety  ``health_safety``        physical safety and the
+#:                                                               prevention of violence
+#: 6     Race/ethnicity                 ``fairness_equality``    treatment of groups
+#: 7     Public opinion                 ``public_opinion``       same frame
+#: 8     Society/culture                ``cultural_identity``    norms and culture
+#: 9     Economic consequences          ``economic``             same frame
+#: ====  =============================  =======================  ==========================
+#:
+#: Eight policy frames are reachable; GVFC has no code for the other six (capacity and
+#: resources, morality, crime and punishment, security and defence, quality of life,
+#: external regulation), so a headline a policy-frame scorer reads as crime counts against
+#: it here.
+GVFC_TO_POLICY_FRAMES = MappingProxyType({
+    1: "legality", 2: "policy_prescription", 3: "political", 4: "health_safety",
+    5: "health_safety", 6: "fairness_equality", 7: "public_opinion", 8: "cultural_identity",
+    9: "economic"})
 _CODES = {  # source column -> (label column, allowed codes)
     "Q1 Relevant": ("label_relevant", {1, 2}),
     "Q2 Focus": ("label_focus", {1, 2, _NONE}),
@@ -208,9 +237,13 @@ def fetch_gvfc(table: str = "headlines", *, data_home=None, refresh: bool = Fals
         (Int64, as in the source); ``meta_image_entities``, ``meta_image_caption``,
         ``meta_summary`` (automatic, not gold).
     Known biases
-        Headlines only: frames are judged from a dozen words. Two thirds of relevant
-        headlines have no primary frame code in this copy (1,689 rows are 99), and the
-        extension re-codes some headlines (e.g. Politics 373 vs 380). Yahoo (a news
+        Headlines only: frames are judged from a dozen words. Half the relevant
+        headlines have no primary frame code in this copy: 1,308 of the 2,609 with
+        ``label_relevant == 1`` have ``label_theme1 == 99`` (counted in the sheet's
+        ``Q1 Relevant`` and ``Q3 Theme1`` columns), leaving 1,301 relevant headlines with
+        a frame; with the 381 irrelevant ones, 1,689 rows are 99. The extension re-codes
+        some headlines (e.g. Politics 373 vs 380). To compare policy-frame scores with the
+        gold frames, see :data:`GVFC_TO_POLICY_FRAMES`. Yahoo (a news
         aggregator) supplies 27% of the extension. A code outside the codebook is set
         missing and listed in ``attrs["coerced"]``.
 

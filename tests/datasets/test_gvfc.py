@@ -132,3 +132,29 @@ def test_malformed_rows_are_reported_and_counts_reconcile(mirror_dir, tmp_path):
     assert ext.attrs["rejected"][["line", "reason"]].values.tolist() == [
         [3, "expected 17 fields, found 4"]]
     assert ext.index.tolist() == ["gvfc-ext-0000", "gvfc-ext-0002"]
+
+
+def test_docstring_counts_relevant_headlines_without_a_frame(headlines):
+    # broke once: the card said "two thirds of relevant headlines" have no frame code, but
+    # the 1,689 rows coded 99 include the 381 irrelevant headlines
+    relevant = headlines[headlines["label_relevant"] == 1]
+    unframed = int((relevant["label_theme1"] == 99).sum())
+    assert (unframed, len(relevant)) == (1308, 2609)
+    card = " ".join(fetch_gvfc.__doc__.split())
+    assert f"{unframed:,} of the {len(relevant):,}" in card
+    assert "Two thirds" not in card
+    assert f"leaving {len(relevant) - unframed:,} relevant headlines with a frame" in card
+
+
+def test_every_gvfc_frame_maps_to_a_policy_frame():
+    from framing.datasets import GVFC_TO_POLICY_FRAMES
+    from framing.datasets._gvfc import FRAMES
+    from framing.features import frame_definitions
+
+    assert set(GVFC_TO_POLICY_FRAMES) == set(FRAMES)
+    policy = set(frame_definitions("policy")["frame"])
+    assert set(GVFC_TO_POLICY_FRAMES.values()) <= policy
+    assert len(set(GVFC_TO_POLICY_FRAMES.values())) == 8  # mental health, school safety: one
+    assert GVFC_TO_POLICY_FRAMES[3] == "political" and GVFC_TO_POLICY_FRAMES[1] == "legality"
+    with pytest.raises(TypeError):
+        GVFC_TO_POLICY_FRAMES[1] = "morality"  # read-only

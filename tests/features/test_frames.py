@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from framing.features import FrameScorer
-from framing.features._frames import TYPOLOGIES, frame_definitions
+from framing.features import FrameScorer, _frames
+from framing.features._frames import TYPOLOGIES, frame_definitions, presence_thresholds
 from framing.lexicons import load_lexicon
 from framing.utils import check_scorer
 
@@ -21,11 +21,15 @@ from framing.utils import check_scorer
 # conflict 1.0 each; cost, taxpayer, billion = economic 1.0; mother = human interest 1.0;
 # program, plan = responsibility 0.5. Policy lexicon: mayor = political 0.5; cost,
 # taxpayer, billion = economic 1.0; program, plan = policy prescription 1.0; court =
-# legality 1.0; Republican = political 1.0. Immigration lexicon: "cost taxpayers" = fiscal
-# threat (one phrase, which hides the words inside it); crime = public-order threat.
+# legality 1.0; Republican, senator = political 1.0; lawsuit = legality 1.0 (and conflict
+# 1.0 in the generic lexicon). Immigration lexicon: "cost taxpayers" = fiscal threat (one
+# phrase, which hides the words inside it); crime = public-order threat.
 CONFLICT = "Critics attacked the mayor."
 ECONOMIC_HUMAN = "The program will cost taxpayers billions, a mother said."
 TIE = "The court ruled against the Republican plan."
+# political (senator) and legality (lawsuit) hold one match each, in both orders
+POLITICAL_FIRST = "The senator backed the lawsuit."
+LEGALITY_FIRST = "The lawsuit was backed by a senator."
 NEGATED_CRIME = "This is not a crime."
 AFFIRMED_CRIME = "This is a crime."
 
@@ -42,12 +46,15 @@ def test_seed_lexicon_matches_its_frame_definitions(typology):
     definitions = frame_definitions(typology)
     assert set(lexicon.categories) == set(definitions["frame"])
     assert (definitions["n_seeds"] >= 15).all(), definitions[["frame", "n_seeds"]]
-    assert (definitions["n_prototypes"] >= 4).all()
+    assert (definitions["n_prototypes"] >= (4 if typology == "immigration" else 10)).all()
     assert lexicon.citation and lexicon.licence and lexicon.description
     entries = lexicon.entries
     assert entries["evidence"].str.len().gt(20).all(), "every seed needs its evidence"
     assert not entries.duplicated(["term", "category"]).any()
     assert set(entries["weight"]) <= {0.5, 1.0}
+    # a half-weighted seed says why it counts half
+    half = entries.loc[entries["weight"] == 0.5, "evidence"]
+    assert half.str.contains("half", case=False).all(), half[~half.str.contains("half")]
 
 
 def test_typologies_have_the_documented_frames():
@@ -159,10 +166,31 @@ def test_primary_frames_are_strings_with_none():
     assert primary.loc["c"].isna().all()
 
 
-def test_primary_frame_ties_go_to_the_first_listed_frame():
+def test_primary_frame_ties_go_to_the_frame_cued_first():
+    # broke once: ties went to the frame listed first (economic before every other frame),
+    # whatever the text led with
+    scorer = FrameScorer(typologies="policy").fit()
+    texts = [POLITICAL_FIRST, LEGALITY_FIRST]
+    shares = scorer.set_output(transform="pandas").transform(texts)
+    assert shares["frames__policy_political"].tolist() == [0.5, 0.5]
+    assert shares["frames__policy_legality"].tolist() == [0.5, 0.5]
+    assert scorer.primary_frames(texts)["policy"].tolist() == ["political", "legality"]
+    # the same from computed features, given the texts; without them, the first listed
+    assert scorer.primary_frames_from(shares, texts=texts)["policy"].tolist() == [
+        "political", "legality"]
+    assert scorer.primary_frames_from(shares)["policy"].tolist() == ["legality", "legality"]
+
+
+def test_primary_frame_without_a_tie_ignores_order():
+    # legality 2 (court, ruled), political 1 (Republican), policy prescription 0.5 (plan)
     primary = FrameScorer(typologies="policy").fit().primary_frames([TIE])
-    # legality, policy prescription and political each hold 1/3: legality is listed first
     assert primary.loc[0, "policy"] == "legality"
+
+
+def test_primary_frames_from_needs_one_text_per_row():
+    scorer = FrameScorer(typologies="policy").fit()
+    with pytest.raises(ValueError, match="2 texts for 1 rows"):
+        scorer.primary_frames_from(scorer.transform([TIE]), texts=[TIE, TIE])
 
 
 def test_primary_frames_from_a_wider_feature_table():
@@ -176,6 +204,72 @@ def test_primary_frames_from_a_wider_feature_table():
     assert np_primary["generic"].tolist() == ["conflict", None]
     with pytest.raises(KeyError):
         scorer.primary_frames_from(table.drop(columns="frames__generic_none"))
+
+
+# -- presence -------------------------------------------------------------------------------
+def test_generic_presence_thresholds_are_calibrated_and_recorded():
+    for method in ("lexicon", "embedding"):
+        thresholds = presence_thresholds("generic", method)
+        assert list(thresholds.index) == list(frame_definitions("generic")["frame"])
+        assert (thresholds > 0).all()
+        assert "frames_zero_shot.py --calibrate" in thresholds.attrs["calibrated_by"]
+        assert "Narrative Frames" in thresholds.attrs["data"]
+    # no article-level gold for these typologies: any evidence counts
+    for typology in ("policy", "immigration"):
+        thresholds = presence_thresholds(typology)
+        assert thresholds.eq(0).all() and thresholds.attrs == {}
+
+
+def test_bad_presence_records_are_refused(monkeypatch):
+    real = _frames._metadata("generic")
+
+    def record(thresholds):
+        return lambda typology: {**real, "presence": {"lexicon": thresholds}}
+
+    monkeypatch.setattr(_frames, "_metadata", record({"conflict": 1.0, "drama": 2.0}))
+    with pytest.raises(ValueError, match="unknown frames \\['drama'\\]"):
+        presence_thresholds("generic")
+    monkeypatch.setattr(_frames, "_metadata", record({"conflict": -1.0}))
+    with pytest.raises(ValueError, match="non-negative"):
+        presence_thresholds("generic")
+    with pytest.raises(ValueError, match="method"):
+        presence_thresholds("generic", "both")
+
+
+def test_presence_is_the_raw_signal_reaching_its_threshold():
+    scorer = FrameScorer(typologies=("generic", "policy"), details=True).fit()
+    threshold = presence_thresholds("generic")["conflict"]
+    # one conflict cue (critic) in n words is 1000 / n per 1,000 words: a short text
+    # clears the threshold, the same cue diluted in a long one does not
+    short = "Critics spoke."
+    filler = " ".join(["The committee met on Tuesday."] * 200)
+    long = short + " " + filler
+    assert 1000 / 2 >= threshold > 1000 / (2 + 5 * 200)
+    texts = pd.Series([short, long, "", ECONOMIC_HUMAN], index=list("abcd"))
+    present = scorer.frames_present(texts)
+    assert list(present.index) == list("abcd")
+    assert present.dtypes.eq(bool).all()
+    assert present["generic_conflict"].tolist() == [True, False, False, False]
+    assert not present.loc["c"].any()  # an empty text: nothing present, no error
+    # policy frames have no calibrated threshold: any evidence is presence
+    assert present.loc["d", ["policy_economic", "policy_policy_prescription"]].all()
+    raw = scorer.set_output(transform="pandas").transform(texts)
+    for typology in ("generic", "policy"):
+        for frame, cut in presence_thresholds(typology).items():
+            signal = raw[f"frames__lexicon_{typology}_{frame}"]
+            expected = (signal > 0) & (signal >= cut)
+            assert present[f"{typology}_{frame}"].tolist() == expected.tolist()
+
+
+def test_texts_without_evidence_have_a_defined_answer():
+    scorer = FrameScorer().fit()
+    texts = ["", "   ", "Le café était naïf.", "12 34 56"]
+    values = scorer.transform(texts)
+    assert np.isfinite(values).all()
+    assert scorer.primary_frames(texts).isna().all().all()
+    assert not scorer.frames_present(texts).to_numpy().any()
+    assert scorer.frames_present([]).shape == (0, sum(len(f) for f in scorer.frames_.values()))
+    assert scorer.primary_frames([]).shape == (0, 3)
 
 
 # -- explanations ---------------------------------------------------------------------------
@@ -341,3 +435,26 @@ def test_embedding_explain_of_an_empty_text_is_an_empty_table(encoder):
     for text in ("", "   \n"):
         spans = scorer.explain(text)
         assert len(spans) == 0 and "similarity" in spans.columns
+
+
+@transformers
+def test_embedding_ties_go_to_the_frame_of_the_first_sentence(encoder):
+    court = "A federal judge struck down the ordinance, saying it violates the Constitution."
+    march = "Thousands of demonstrators marched through downtown to protest the decision."
+    scorer = FrameScorer(typologies="policy", method="embedding").fit()
+    texts = [f"{court} {march}", f"{march} {court}"]
+    shares = scorer.set_output(transform="pandas").transform(texts)
+    assert (shares[["frames__policy_legality", "frames__policy_public_opinion"]] == 0.5).all(
+        axis=None)
+    assert scorer.primary_frames(texts)["policy"].tolist() == ["legality", "public_opinion"]
+
+
+@transformers
+def test_both_finds_a_frame_present_when_either_method_does(encoder):
+    texts = ["Critics blasted the decision. Opponents vowed to fight it in court.",
+             "The measure will cost taxpayers billions of dollars.",
+             "Maria wept as she described the night the river took her home.", ""]
+    found = {method: FrameScorer(typologies="generic", method=method).fit()
+             .frames_present(texts) for method in ("lexicon", "embedding", "both")}
+    assert found["both"].equals(found["lexicon"] | found["embedding"])
+    assert not found["both"].iloc[-1].any()
