@@ -16,6 +16,8 @@ overall share and rank) and the figure drawn from it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -24,6 +26,26 @@ from ._data import ALLSIDES_CAPTION, allsides
 from ._style import LEAN_COLOURS, LEAN_ORDER, caption, figure, style
 
 SUBSET_TITLES = {"all": "All immigration articles", "sanctuary": "Sanctuary-related articles"}
+
+
+#: The zero-shot frame validation this figure's caption reports (frames_zero_shot.py).
+VALIDATION = Path(__file__).resolve().parent / "results" / "frames_zero_shot.json"
+
+
+def validity_note(path: Path = VALIDATION) -> str:
+    """How well the figure's measure agrees with coders, from the saved validation."""
+    import json
+
+    record = json.loads(path.read_text(encoding="utf-8"))
+    gvfc = record["current"]["gvfc"]["lexicon"]
+    best = max(("lexicon", "embedding", "both"),
+               key=lambda m: record["current"]["gvfc"][m]["macro_f1"])
+    return (f"Validity: no coded immigration data exist for these frames; on {gvfc['n']:,} "
+            "gun-violence headlines whose coders' primary frames map onto them (GVFC), the "
+            f"lexicon's primary frame agrees with the coders for {gvfc['accuracy']:.0%} "
+            f"(majority class {gvfc['majority_accuracy']:.0%}; macro-F1 "
+            f"{gvfc['macro_f1']:.2f}), the best of the scorer's methods ({best}); read the "
+            "shares as a comparison of vocabulary between leanings, not as coded frames.")
 
 
 def _subset(articles: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -154,7 +176,8 @@ def _draw(ctx: Context, table: pd.DataFrame) -> None:
         caption(fig, f"{ALLSIDES_CAPTION} Frames: Media Frames Corpus policy frames "
                      "(Boydstun et al. 2014), measured by framing's keyword lexicon "
                      "(FrameScorer, method='lexicon'): a frame's share counts seed-word "
-                     "matches, so it measures vocabulary, not a coder's judgement. Frames "
+                     "matches, so it measures vocabulary, not a coder's judgement. "
+                     f"{validity_note()} Frames "
                      "ordered by overall share in the left panel; articles without any frame "
                      f"word ({n_none} of {n_all:,}) are left out of the shares. CIs: two-stage "
                      "cluster bootstrap "
