@@ -82,11 +82,13 @@ COMMAND = "python experiments/validation/frames_zero_shot.py --calibrate"
 
 
 def _environment() -> None:
-    mirror = Path(__file__).resolve().parents[3] / "shared" / "data" / "mirror"
-    if "FRAMING_MIRROR" not in os.environ and mirror.is_dir():
-        os.environ["FRAMING_MIRROR"] = str(mirror)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    # run as a file (python experiments/validation/frames_zero_shot.py) or as a module
+    root = str(Path(__file__).resolve().parents[2])
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from experiments.validation._cv import use_local_mirror
+
+    use_local_mirror()
 
 
 # -- data --------------------------------------------------------------------------------------

@@ -139,7 +139,7 @@ class LoadedLanguageScorer(LexiconScorer):
     negation : bool, default True
         Flip Hu & Liu polarity under negation (see :class:`~framing.lexicons.LexiconMatcher`).
     data_home : path-like, optional
-        Where public lexicons are cached (see :func:`framing.datasets.fetch_lexicon`).
+        Where public lexicons are cached (see :func:`framing.lexicons.fetch_lexicon`).
 
     Attributes
     ----------

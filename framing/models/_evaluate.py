@@ -395,9 +395,13 @@ def multilabel_strata(Y) -> np.ndarray:
 def multilabel_fold_metrics(Y_true, Y_pred, labels) -> dict[str, float]:
     """Macro- and micro-F1 over labels, subset accuracy and each label's F1 (one fold)."""
     Y_true, Y_pred = np.asarray(Y_true), np.asarray(Y_pred)
-    per_label = f1_score(Y_true, Y_pred, average=None, zero_division=0)
+    # column by column: scikit-learn reads a one-column matrix as a binary target
+    per_label = np.array([f1_score(Y_true[:, j], Y_pred[:, j], zero_division=0)
+                          for j in range(Y_true.shape[1])])
+    tp = np.count_nonzero((Y_true == 1) & (Y_pred == 1))
+    micro = 2 * tp / max(np.count_nonzero(Y_true == 1) + np.count_nonzero(Y_pred == 1), 1)
     values = {"f1_macro": float(per_label.mean()),
-              "f1_micro": f1_score(Y_true, Y_pred, average="micro", zero_division=0),
+              "f1_micro": float(micro),
               "accuracy": float((Y_true == Y_pred).all(axis=1).mean())}
     values.update({f"f1[{label}]": float(v) for label, v in zip(labels, per_label,
                                                                 strict=True)})

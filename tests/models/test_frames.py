@@ -147,3 +147,13 @@ def test_embeddings_and_ensemble_kinds_fit_with_the_packaged_minilm():
     ensemble = make_frame_classifier("ensemble", multilabel=True, members=("minilm", "tfidf"))
     ensemble.fit(ARTICLES, PRESENT)
     assert ensemble.predict(ARTICLES).shape == (24, 3)
+
+
+def test_evaluate_scores_a_single_frame_matrix():
+    # one column is still a matrix of frames, not a binary target with two classes
+    result = evaluate(make_frame_classifier("tfidf", multilabel=True), ARTICLES,
+                      PRESENT[["economic"]], n_splits=2, seeds=(0,))
+    per_frame = result.scores.query("metric == 'f1[economic]'")["value"]
+    assert len(per_frame) == 2 and set(result.scores["metric"]) >= {"f1_macro", "f1_micro"}
+    np.testing.assert_allclose(result.scores.query("metric == 'f1_macro'")["value"],
+                               per_frame)
