@@ -139,6 +139,9 @@ def run(args) -> int:
 
     Raises
     ------
+    NothingScored
+        When every row was rejected (exit status 1); the message names the columns the
+        input has and the ``--columns`` that would map them.
     UsageError
         For an unknown scorer, a bad ``--chunk-size`` or ``--columns``, or an input or
         output that cannot be used as given (a changed input when resuming, for example).
@@ -172,4 +175,28 @@ def run(args) -> int:
     if summary["rows_rejected"]:
         print(f"rejected rows: {summary['rejected_path']}")
     sys.stdout.flush()
+    if summary["rows_rejected"] and not summary["rows_scored"]:
+        raise NothingScored(_nothing_scored_message(summary))
     return 0
+
+
+class NothingScored(Exception):
+    """Every row of the input was rejected: the run failed (exit status 1)."""
+
+
+def _nothing_scored_message(summary: dict) -> str:
+    """One line: why no row was scored and, for unmapped columns, the ``--columns`` to pass."""
+    message = (f"every row was rejected ({summary['rows_rejected']:,}, listed in "
+               f"{summary['rejected_path']})")
+    suggested = summary.get("suggested_columns") or {}
+    if suggested:
+        lacking = " or ".join(repr(target) for target in suggested.values())
+        pairs = ",".join(f"{column}={target}" for column, target in suggested.items())
+        found = ", ".join(summary.get("columns") or []) or "none"
+        message += (f": the input has no {lacking} column (its columns: {found}); "
+                    f"map them with --columns {pairs}")
+        if "outlet" in suggested.values():
+            message += " (or give every file one outlet with --outlet NAME)"
+    elif summary.get("top_reason"):
+        message += f"; most common reason: {summary['top_reason']}"
+    return message

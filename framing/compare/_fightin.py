@@ -376,7 +376,8 @@ def fightin_words(articles, group_col: str, *, groups=None, comparisons: str = "
         The grouping column, e.g. ``"label_allsides"`` (left/center/right) or ``"outlet"``.
     groups : sequence, optional
         Compare only these groups, in this order (e.g. ``["left", "right"]``); articles in
-        other groups are dropped before counting.
+        other groups are dropped before counting. A group no article has raises
+        ValueError, naming the groups present.
     comparisons : {"all", "vs_rest", "pairwise"}, default "all"
         See :func:`log_odds_dirichlet`.
     text_col : str, default "text"
@@ -462,6 +463,8 @@ def fightin_words(articles, group_col: str, *, groups=None, comparisons: str = "
             raise KeyError(f"no column {group_col!r} in articles")
         has_outlet = outlet_col in articles
         levels = group_levels(articles[group_col], groups)
+        if groups is not None:
+            _check_groups_present(articles[group_col], levels, group_col)
         keep = articles[group_col].isin(levels).to_numpy()
         subset = articles.loc[keep]
         counts, terms = count_terms(article_texts(subset, text_col=text_col, title=title),
@@ -499,6 +502,19 @@ def fightin_words(articles, group_col: str, *, groups=None, comparisons: str = "
     table.attrs.update({"n_documents": n_documents, "max_outlet_share": max_outlet_share,
                         "n_excluded": len(excluded)})
     return (table, excluded) if return_excluded else table
+
+
+def _check_groups_present(labels: pd.Series, levels: list, group_col: str) -> None:
+    """Raise when a group asked for labels no article, naming it and the groups present.
+
+    Without this a misspelt or wrongly cased group (``"Left"`` for ``"left"``) leaves
+    nothing to count, and the error would speak of terms instead of the group.
+    """
+    present = pd.Series(labels.to_numpy(dtype=object)).dropna().unique().tolist()
+    unknown = [g for g in levels if g not in set(present)]
+    if unknown:
+        raise ValueError(f"groups {unknown!r} not found in column {group_col!r}; the groups "
+                         f"present are {sorted(present, key=str)!r}")
 
 
 def top_terms(table: pd.DataFrame, n: int = 25, *, significant_only: bool = False

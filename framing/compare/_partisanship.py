@@ -315,8 +315,8 @@ def leave_out_partisanship(articles, group_col: str, *, groups=None, unit="outle
                                ngram_range=ngram_range, min_df=min_df, stop_words=stop_words,
                                us_spellings=us_spellings, token_pattern=token_pattern,
                                return_units=return_units)
-    if group_col not in articles:
-        raise KeyError(f"no column {group_col!r} in articles")
+    _check_columns(articles.columns, group_col=group_col, text_col=text_col, unit=unit,
+                   cluster=cluster, outlet_col=outlet_col, max_outlet_share=max_outlet_share)
     levels = _two_levels(articles[group_col], groups)
     subset = articles.loc[articles[group_col].isin(levels).to_numpy()]
     texts = article_texts(subset, text_col=text_col, title=title)
@@ -355,6 +355,29 @@ def leave_out_partisanship(articles, group_col: str, *, groups=None, unit="outle
                      n_perm=n_perm, n_boot=n_boot, ci=ci, random_state=random_state,
                      n_excluded=n_excluded, max_outlet_share=max_outlet_share,
                      n_phrases=int(counts.shape[1]), return_units=return_units)
+
+
+def _check_columns(columns, *, group_col, text_col, unit, cluster, outlet_col,
+                   max_outlet_share) -> None:
+    """Raise KeyError naming the first column an option needs that ``columns`` lacks.
+
+    The message lists the columns present and says which option asked for the column, so
+    that a corpus without an ``outlet`` column is told to pass ``unit=None`` or another
+    unit rather than meeting a bare ``KeyError: 'outlet'`` deep inside the counting.
+    """
+    present = list(columns)
+    needed = [(group_col, "group_col"), (text_col, "text_col")]
+    if unit is not None:
+        needed.append((unit, "unit (pass unit=None to take single articles as units)"))
+    if cluster not in (None, "auto"):
+        needed.append((cluster, "cluster"))
+    if max_outlet_share not in (None, "auto"):
+        needed.append((outlet_col, "max_outlet_share (pass max_outlet_share=None to keep "
+                                   "outlet-signature phrases)"))
+    for column, option in needed:
+        if column not in present:
+            raise KeyError(f"no column {column!r} in articles, needed by {option}; the "
+                           f"columns are {present!r}")
 
 
 def _two_levels(labels, groups):
@@ -404,6 +427,8 @@ def _leave_out_dask(articles, group_col, *, groups, unit, cluster, text_col, tit
     """
     tokens = {"ngram_range": ngram_range, "stop_words": stop_words,
               "token_pattern": token_pattern, "us_spellings": us_spellings}
+    _check_columns(articles.columns, group_col=group_col, text_col=text_col, unit=unit,
+                   cluster=cluster, outlet_col=outlet_col, max_outlet_share=max_outlet_share)
     levels = levels_of(articles, group_col, groups)
     _two_levels(pd.Series(levels, dtype=object), levels)
     has_outlet = outlet_col in articles.columns

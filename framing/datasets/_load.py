@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING
 
 from .._tables import ReportTable
 from .._warnings import warn_at_caller
-from ..io import attach_report, check_reading_options, find_files, read_rows, validate_rows
+from ..io import (
+    attach_report,
+    check_reading_options,
+    find_files,
+    read_rows,
+    suggest_column_mapping,
+    validate_rows,
+)
 from ..schema import validate_articles
 
 if TYPE_CHECKING:
@@ -180,7 +187,26 @@ def load_articles(path_or_paths, *, columns=None, errors="raise", id_column=None
         raise ValueError(f"{first['source']}, line {first['line']}: {first['reason']}{more}. "
                          "Pass errors='report' to load the good rows and list the bad ones "
                          "in attrs['rejected'].")
+    if rejected and not len(articles):
+        warn_at_caller(_all_rejected_message(rejected, files, mapping))
     attach_report(articles, rejected=rejected, coerced=[], n_source_rows=n_rows)
     articles.attrs["sources"] = [f.source for f in files]
     articles.attrs["skipped_files"] = ReportTable(skipped, columns=["source", "reason"])
     return validate_articles(articles)
+
+
+def _all_rejected_message(rejected: list[dict], files, mapping: dict) -> str:
+    """The warning of a load that returns no article: counts, top reason, columns, a hint."""
+    import json
+    from collections import Counter
+
+    reason, count = Counter(r["reason"] for r in rejected).most_common(1)[0]
+    found = list(dict.fromkeys(c for f in files for c in f.raw_columns))
+    message = (f"every row was rejected ({len(rejected):,} rows; see attrs['rejected']); "
+               f"most common reason ({count:,} rows): {reason}. ")
+    if found:
+        message += f"The files have the columns {found}. "
+    hint = suggest_column_mapping(found, [reason], mapping)
+    if hint:
+        message += f"Map them with columns={json.dumps(hint)}."
+    return message.strip()

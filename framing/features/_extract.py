@@ -103,10 +103,18 @@ def extract_features(articles, scorers: Sequence | None = None, *, text_column: 
             raise ValueError("n_jobs applies to pandas input; dask input runs on dask's "
                              "scheduler (use a dask.distributed.Client for processes)")
         return _extract_dask(distributed, fitted, names, text_column, batch_size)
+    if isinstance(articles, pd.DataFrame) and text_column not in articles:
+        raise KeyError(_no_text_column(text_column, articles.columns))
     texts = articles[text_column] if isinstance(articles, pd.DataFrame) else articles
     if not isinstance(texts, pd.Series):
         texts = pd.Series(list(texts))
     return _score(texts, fitted, names, batch_size, progress, workers)
+
+
+def _no_text_column(text_column: str, columns) -> str:
+    """The message for a missing text column: the name asked for and the columns there are."""
+    return (f"no column {text_column!r} in the articles; the columns are {list(columns)!r} "
+            "(name the text column with text_column=...)")
 
 
 def _workers(n_jobs) -> int:
@@ -175,7 +183,7 @@ def _extract_dask(articles, fitted: list, names: list, text_column: str, batch_s
 
     if hasattr(articles, "columns"):
         if text_column not in articles.columns:
-            raise KeyError(f"no column {text_column!r} in the articles")
+            raise KeyError(_no_text_column(text_column, articles.columns))
         texts = articles[text_column]
     else:
         texts = articles

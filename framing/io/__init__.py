@@ -58,6 +58,7 @@ _EXPORTS = {
     "check_column_mapping": "._validate",
     "check_reading_options": "._validate",
     "validate_rows": "._validate",
+    "suggest_column_mapping": "._validate",
     "COERCED_COLUMNS": "._report",
     "REJECTED_COLUMNS": "._report",
     "Parsed": "._report",

@@ -650,3 +650,45 @@ def _validate_rows(frame, which, lines, files, columns, outlet):
     return articles, rejected, keep
 
 
+
+
+#: Column names that often hold an article's text or outlet, for the hint given when rows
+#: are rejected because the input names these columns otherwise.
+USUAL_COLUMN_NAMES = {
+    "text": ("body", "content", "article", "article_text", "full_text", "fulltext", "story",
+             "maintext", "body_text", "text_body"),
+    "outlet": ("source", "source_name", "publication", "publisher", "outlet_name",
+               "newspaper", "media", "site", "domain"),
+}
+
+
+def suggest_column_mapping(found: Sequence[str], reasons, mapping: Mapping) -> dict[str, str]:
+    """File column -> articles column for each of ``text`` and ``outlet`` a rejection lacked.
+
+    Parameters
+    ----------
+    found : sequence of str
+        The input's columns.
+    reasons : iterable of str
+        Rejection reasons (one per rejected row, or the distinct ones).
+    mapping : mapping
+        The column mapping already given (its file columns are not suggested again).
+
+    Returns
+    -------
+    dict
+        For each of ``text`` and ``outlet`` that some reason says is missing: a column of
+        ``found`` with a usual name for it, or ``"TEXT_COLUMN"``/``"OUTLET_COLUMN"``.
+
+    Examples
+    --------
+    >>> suggest_column_mapping(["id", "body"], ["no text: the file has no 'text' column"], {})
+    {'body': 'text'}
+    """
+    reasons = list(reasons)
+    suggested = {}
+    for target, usual in USUAL_COLUMN_NAMES.items():
+        if any(f"no {target}: the file has no {target!r} column" in r for r in reasons):
+            usual_found = (c for c in found if c not in mapping and c.lower() in usual)
+            suggested[next(usual_found, f"{target.upper()}_COLUMN")] = target
+    return suggested

@@ -7,6 +7,7 @@ a function here or in a sibling module, so that the loop reads as the steps it t
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from ..io import (
     check_reading_options,
     find_files,
     read_chunks,
+    suggest_column_mapping,
     validate_rows,
 )
 from ._lock import _output_lock
@@ -78,7 +80,13 @@ def score_corpus(input_path, output, *, scorers=None, chunk_size: int = 2000,
         ``rows_read`` (source rows: records and bad lines), ``rows_scored``,
         ``rows_rejected`` (``rows_read == rows_scored + rows_rejected``), ``chunks``,
         ``resumed_chunks`` (chunks kept from an interrupted run), ``output``,
-        ``rejected_path``, ``features`` (names).
+        ``rejected_path``, ``features`` (names); from the rows this call read (not those
+        of chunks kept from an interrupted run): ``columns`` (the input's column names),
+        ``top_reason`` (the most common reason a row was rejected, or None) and
+        ``suggested_columns`` (a ``columns`` mapping for the ``text`` and ``outlet``
+        columns the input lacks, guessed from usual names such as ``body`` or ``source``,
+        ``"TEXT_COLUMN"`` or ``"OUTLET_COLUMN"`` where none fits; empty when none is
+        lacking).
 
     Raises
     ------
@@ -113,10 +121,15 @@ def score_corpus(input_path, output, *, scorers=None, chunk_size: int = 2000,
 
         bar = progress_bar(desc="scoring", unit="rows", enabled=progress,
                            initial=sum(c["rows_read"] for c in state["chunks"]))
+        # What this run read, for the hint when no row can be scored.
+        seen_columns: dict[str, None] = {}
+        reasons: Counter = Counter()
         try:
             for chunk in _chunks(files, encoding, chunk_size, start):
                 articles, lines, rejected = _check_chunk(chunk, mapping, id_column, outlet,
                                                          seen, files)
+                seen_columns.update(dict.fromkeys(chunk.rows.raw_columns))
+                reasons.update(r["reason"] for r in rejected)
                 if errors == "raise" and rejected:
                     first = rejected[0]
                     raise ValueError(f"{first['source']}, line {first['line']}: "
@@ -136,7 +149,11 @@ def score_corpus(input_path, output, *, scorers=None, chunk_size: int = 2000,
         _join_parts([run.parts_dir / f"{c['part']}.parquet" for c in state["chunks"]
                      if c["part"]], run.output, schema)
         _clean_up(run)
-    return _summary(state, resumed, run, names)
+    summary = _summary(state, resumed, run, names)
+    summary["columns"] = list(seen_columns)
+    summary["top_reason"] = reasons.most_common(1)[0][0] if reasons else None
+    summary["suggested_columns"] = suggest_column_mapping(summary["columns"], reasons, mapping)
+    return summary
 
 
 def _list_inputs(input_path, run: _RunFiles) -> list[tuple[Path, str]]:
