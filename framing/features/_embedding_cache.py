@@ -13,9 +13,11 @@ Keys
     A vector is stored under its *model key* and the sha256 of the sentence's text (UTF-8).
     The model key is the sha256 of the model's identity: the resolved folder or Hugging Face
     id, the pinned revision (for an id) or else a digest of the folder's weights, tokenizer
-    and configuration files, the pooling, ``max_length`` and the stored dtype. Changing any
-    of them (other weights, a longer ``max_length``) starts a separate set of vectors;
-    nothing stale is ever returned. The batch size is not part of the key: it changes
+    and configuration files, the pooling, ``max_length``, the stored dtype and, when it is
+    not float32, the compute precision (float16 mixed precision on CUDA gives vectors that
+    differ from the CPU's in the third decimal). Changing any of them (other weights, a
+    longer ``max_length``) starts a separate set of vectors; nothing stale is ever
+    returned. The batch size and the device name are not part of the key: they change
     nothing but the last float32 bits.
 Storage: SQLite in WAL mode
     Chosen over append-only files of vectors because a lookup must not read the whole
@@ -155,7 +157,7 @@ def _folder_digest(folder: Path) -> str:
 
 
 def model_identity(source: str, revision: str | None, *, pooling: str,
-                   max_length: int) -> dict:
+                   max_length: int, precision: str = "float32") -> dict:
     """What decides a model's embeddings, as a JSON-ready dict (see the module docstring).
 
     Parameters
@@ -169,11 +171,18 @@ def model_identity(source: str, revision: str | None, *, pooling: str,
         How token states become a sentence vector.
     max_length : int
         Tokens kept per sentence.
+    precision : str, default "float32"
+        Compute type of the forward passes (``"float16"`` under CUDA autocast). Recorded
+        only when not float32, so the keys of float32 vectors stay those of caches written
+        before the precision was part of the identity.
     """
     folder = Path(source)
     weights = None if revision or not folder.is_dir() else _folder_digest(folder)
-    return {"source": str(source), "revision": revision, "files_sha256": weights,
-            "pooling": pooling, "max_length": int(max_length), "dtype": DTYPE.str}
+    identity = {"source": str(source), "revision": revision, "files_sha256": weights,
+                "pooling": pooling, "max_length": int(max_length), "dtype": DTYPE.str}
+    if precision != "float32":
+        identity["precision"] = str(precision)
+    return identity
 
 
 def model_key(identity: dict) -> str:
@@ -451,7 +460,8 @@ def embedding_cache_info(data_home=None) -> dict:
         (vectors in all), ``enabled`` (False when ``FRAMING_EMBEDDING_CACHE`` turns it
         off) and ``models``: one dict per model with ``entries``, ``dimension``,
         ``model_key`` and the identity that keys it (``source``, ``revision``,
-        ``files_sha256``, ``pooling``, ``max_length``, ``dtype``).
+        ``files_sha256``, ``pooling``, ``max_length``, ``dtype``, and ``precision``
+        where it is not float32).
 
     Examples
     --------

@@ -20,6 +20,9 @@ when an encoder is first built, so ``import framing`` stays fast.
 * **Threads.** The encoder never changes torch's thread count; call
   :func:`torch.set_num_threads` yourself (it is respected), or pass ``num_threads`` to
   apply a setting for the duration of each :meth:`SentenceEncoder.encode` call only.
+* **Device.** ``device="auto"`` (the default) runs the model on CUDA where torch sees a
+  GPU, with the forward pass in float16 mixed precision (autocast; the vectors returned
+  are float32), and on the CPU in float32 elsewhere (:mod:`framing._device`).
 * **Determinism.** Evaluation mode (no dropout), no sampling: the same sentences give the
   same embeddings. Batches are formed from the sorted sentences that need encoding, so a
   sentence encoded in a different company can differ in the last float32 bits (about
@@ -30,7 +33,10 @@ when an encoder is first built, so ``import framing`` stays fast.
   sha256, and looked up before encoding: a sentence is encoded once per model, across runs
   and processes, and when every sentence is cached the model is not even loaded. A cached
   vector is returned bit for bit as stored. ``cache=False`` or
-  ``FRAMING_EMBEDDING_CACHE=0`` turns it off.
+  ``FRAMING_EMBEDDING_CACHE=0`` turns it off. float16 vectors (CUDA) are kept apart from
+  float32 ones; with ``device="auto"`` the float32 vectors are looked up first, so that a
+  fully cached run needs neither torch nor the model, and a GPU run reuses the (more
+  precise) vectors a CPU run stored.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .._device import check_device, compute_precision, resolve_device
 from .._pretrained import default_model_path, resolve_encoder
 
 __all__ = ["POOLING", "SentenceEncoder", "default_model_path", "get_encoder"]
@@ -88,6 +95,10 @@ class SentenceEncoder:
     num_threads : int, optional
         torch intra-op threads to use while encoding; the previous setting is restored
         afterwards. Default: leave torch's setting alone.
+    device : {"auto", "cpu", "cuda", "cuda:N"}, default "auto"
+        Where the model runs: ``"auto"`` is CUDA (float16 mixed precision) when torch sees
+        a GPU, else the CPU (float32). Resolved when the model is loaded; a CUDA device
+        asked for where there is none is a ValueError then.
     cache : bool, default True
         Look sentences up in the disk cache before encoding them, and store new vectors
         there (see :mod:`framing.features._embedding_cache`); the environment variable
@@ -110,8 +121,10 @@ class SentenceEncoder:
 
     def __init__(self, model=None, *, revision: str | None = None,
                  batch_size: int = DEFAULT_BATCH_SIZE, max_length: int = DEFAULT_MAX_LENGTH,
-                 num_threads: int | None = None, cache: bool = True):
+                 num_threads: int | None = None, cache: bool = True,
+                 device: str = "auto"):
         source, revision = resolve_encoder(model, revision)
+        device = check_device(device)
         if int(batch_size) < 1 or int(max_length) < 2:
             raise ValueError("batch_size must be >= 1 and max_length >= 2")
         self.model = source
@@ -120,8 +133,11 @@ class SentenceEncoder:
         self.max_length = int(max_length)
         self.num_threads = num_threads
         self.cache = bool(cache)
+        self.device = device
         self._tokenizer = self._model = self._torch = None
-        self._identity = None
+        #: The resolved device, once the model is loaded (or an explicit "cpu").
+        self._device = "cpu" if device == "cpu" else None
+        self._identities: dict[str, dict] = {}
         self._dimension = None
         # One forward pass (and one load) at a time per encoder: it is shared via the cache.
         self._lock = threading.Lock()
@@ -131,9 +147,23 @@ class SentenceEncoder:
         if self._model is None:
             import torch
 
-            self._tokenizer, self._model = _load_model(self.model, self.revision)
+            device = resolve_device(self.device)
+            self._tokenizer, model = _load_model(self.model, self.revision)
+            self._model = model.to(device)
+            self._device = device
             self._torch = torch
             self._dimension = int(self._model.config.hidden_size)
+
+    def _precision(self) -> str:
+        """Compute type of the forward passes, as far as known without importing torch.
+
+        ``"auto"`` before the model is loaded counts as float32: its vectors are looked up
+        first (see the module docstring), and the device is resolved only when something
+        has to be encoded.
+        """
+        if self._device is not None:
+            return compute_precision(self._device)
+        return compute_precision(self.device) if self.device != "auto" else "float32"
 
     def _disk_cache(self):
         """The disk cache and this model's identity in it, or (None, None) when off."""
@@ -141,10 +171,12 @@ class SentenceEncoder:
 
         if not cache_enabled(self.cache):
             return None, None
-        if self._identity is None:
-            self._identity = model_identity(self.model, self.revision, pooling=POOLING,
-                                            max_length=self.max_length)
-        return EmbeddingCache.default(), self._identity
+        precision = self._precision()
+        if precision not in self._identities:
+            self._identities[precision] = model_identity(
+                self.model, self.revision, pooling=POOLING, max_length=self.max_length,
+                precision=precision)
+        return EmbeddingCache.default(), self._identities[precision]
 
     @property
     def dimension(self) -> int:
@@ -200,33 +232,63 @@ class SentenceEncoder:
         return table[inverse.reshape(-1)]
 
     def _encode_missing(self, unique: list, missing: list, cache, identity, keys) -> np.ndarray:
-        """Run the model on ``unique[i]`` for ``i`` in ``missing``; store them in the cache.
+        """Vectors of ``unique[i]`` for ``i`` in ``missing``, from the model (and the cache).
 
-        Longest first, so the first batch shows the peak memory at once rather than at
-        the end; stored every :data:`STORE_EVERY` sentences.
+        Loading the model resolves ``device="auto"``; where that gives another compute
+        precision than the one looked up (CUDA), the cache is first searched at that
+        precision, and only what it lacks is encoded and stored there.
         """
-        order = sorted(range(len(missing)), key=lambda j: (-len(unique[missing[j]]), j))
         with self._lock:
             self._load()
-            torch = self._torch
             out = np.zeros((len(missing), self._dimension), dtype=np.float32)
-            pending: list[int] = []
-            with _threads(torch, self.num_threads), torch.inference_mode():
-                for begin in range(0, len(order), self.batch_size):
-                    rows = order[begin:begin + self.batch_size]
-                    batch = self._tokenizer([unique[missing[j]] for j in rows], padding=True,
-                                            truncation=True, max_length=self.max_length,
-                                            return_tensors="pt")
-                    hidden = self._model(**batch).last_hidden_state
-                    mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-                    pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
-                    pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
-                    out[rows] = pooled.float().numpy()
-                    pending += rows
-                    if cache is not None and (len(pending) >= STORE_EVERY
-                                              or begin + self.batch_size >= len(order)):
-                        cache.store(identity, [keys[missing[j]] for j in pending], out[pending])
-                        pending = []
+            todo = list(range(len(missing)))
+            if cache is not None:
+                cache, resolved_identity = self._disk_cache()
+                if resolved_identity != identity:
+                    identity = resolved_identity
+                    found = cache.lookup(identity, [keys[i] for i in missing])
+                    todo = [j for j in todo if keys[missing[j]] not in found]
+                    for j, i in enumerate(missing):
+                        if keys[i] in found:
+                            out[j] = found[keys[i]]
+            if todo:
+                out[todo] = self._run_model(unique, [missing[j] for j in todo], cache,
+                                            identity, keys)
+        return out
+
+    def _run_model(self, unique: list, missing: list, cache, identity, keys) -> np.ndarray:
+        """Run the model on ``unique[i]`` for ``i`` in ``missing``; store them in the cache.
+
+        Called with the lock held and the model loaded. Longest first, so the first batch
+        shows the peak memory at once rather than at the end; stored every
+        :data:`STORE_EVERY` sentences.
+        """
+        import contextlib
+
+        torch = self._torch
+        order = sorted(range(len(missing)), key=lambda j: (-len(unique[missing[j]]), j))
+        out = np.zeros((len(missing), self._dimension), dtype=np.float32)
+        pending: list[int] = []
+        # float16 mixed precision on a GPU; the CPU computes in float32.
+        precision = (torch.autocast(device_type="cuda", dtype=torch.float16)
+                     if self._device.startswith("cuda") else contextlib.nullcontext())
+        with _threads(torch, self.num_threads), torch.inference_mode(), precision:
+            for begin in range(0, len(order), self.batch_size):
+                rows = order[begin:begin + self.batch_size]
+                batch = self._tokenizer([unique[missing[j]] for j in rows], padding=True,
+                                        truncation=True, max_length=self.max_length,
+                                        return_tensors="pt").to(self._device)
+                # Pooled in float32 whatever type the forward pass computed in.
+                hidden = self._model(**batch).last_hidden_state.float()
+                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+                pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
+                out[rows] = pooled.float().cpu().numpy()
+                pending += rows
+                if cache is not None and (len(pending) >= STORE_EVERY
+                                          or begin + self.batch_size >= len(order)):
+                    cache.store(identity, [keys[missing[j]] for j in pending], out[pending])
+                    pending = []
         return out
 
     def __getstate__(self):
@@ -236,7 +298,7 @@ class SentenceEncoder:
     def __repr__(self) -> str:
         return (f"SentenceEncoder(model={self.model!r}, revision={self.revision!r}, "
                 f"batch_size={self.batch_size}, max_length={self.max_length}, "
-                f"cache={self.cache})")
+                f"cache={self.cache}, device={self.device!r})")
 
 
 def _config_hidden_size(source: str) -> int | None:
@@ -268,20 +330,23 @@ class _threads:
 
 
 @lru_cache(maxsize=4)
-def _cached(model, revision, batch_size, max_length, num_threads, cache) -> SentenceEncoder:
+def _cached(model, revision, batch_size, max_length, num_threads, cache,
+            device) -> SentenceEncoder:
     return SentenceEncoder(model, revision=revision, batch_size=batch_size,
-                           max_length=max_length, num_threads=num_threads, cache=cache)
+                           max_length=max_length, num_threads=num_threads, cache=cache,
+                           device=device)
 
 
 def get_encoder(model=None, *, revision: str | None = None,
                 batch_size: int = DEFAULT_BATCH_SIZE, max_length: int = DEFAULT_MAX_LENGTH,
-                num_threads: int | None = None, cache: bool = True) -> SentenceEncoder:
+                num_threads: int | None = None, cache: bool = True,
+                device: str = "auto") -> SentenceEncoder:
     """A :class:`SentenceEncoder`, loaded once per process for each set of parameters.
 
     Loading MiniLM takes about a second; scorers call this on every transform, and clones
     and unpickled copies share the loaded model instead of holding their own. The model is
     loaded on the first sentence the disk cache does not hold (``cache``: see
-    :class:`SentenceEncoder`).
+    :class:`SentenceEncoder`); ``device`` is where it runs (see :class:`SentenceEncoder`).
 
     Examples
     --------
@@ -290,4 +355,5 @@ def get_encoder(model=None, *, revision: str | None = None,
     """
     source, revision = resolve_encoder(model, revision)
     return _cached(source, revision, int(batch_size), int(max_length),
-                   None if num_threads is None else int(num_threads), bool(cache))
+                   None if num_threads is None else int(num_threads), bool(cache),
+                   check_device(device))

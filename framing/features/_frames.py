@@ -237,6 +237,9 @@ class FrameScorer(BaseScorer):
         (a human-interest seed) is mostly the DREAM Act, and ``fair`` (fairness and
         equality) also matches FAIR, the Federation for American Immigration Reform.
         What was dropped is listed in ``excluded_terms_``. Lexicon method only.
+    device : {"auto", "cpu", "cuda", "cuda:N"}, default "auto"
+        Where the sentence encoder runs (embedding method): CUDA with float16 mixed
+        precision when torch sees a GPU, else the CPU.
 
     Attributes
     ----------
@@ -277,7 +280,7 @@ class FrameScorer(BaseScorer):
     def __init__(self, typologies=("policy", "generic", "immigration"), method: str = "lexicon",
                  *, similarity_threshold: float = SIMILARITY_THRESHOLD, details: bool = False,
                  top_k: int = 3, model=None, revision: str | None = None, batch_size: int = 64,
-                 max_length: int = 128, exclude=()):
+                 max_length: int = 128, exclude=(), device: str = "auto"):
         self.typologies = typologies
         self.method = method
         self.similarity_threshold = similarity_threshold
@@ -288,6 +291,7 @@ class FrameScorer(BaseScorer):
         self.batch_size = batch_size
         self.max_length = max_length
         self.exclude = exclude
+        self.device = device
 
     # -- fitting ---------------------------------------------------------------------------
     def _typologies(self) -> tuple[str, ...]:
@@ -357,7 +361,7 @@ class FrameScorer(BaseScorer):
         from ._embeddings import get_encoder
 
         return get_encoder(self.model, revision=self.revision, batch_size=self.batch_size,
-                           max_length=self.max_length)
+                           max_length=self.max_length, device=self.device)
 
     # -- scoring ---------------------------------------------------------------------------
     def _chunked(self, texts: list[str], score) -> list:

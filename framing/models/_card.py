@@ -48,7 +48,8 @@ def _markdown_table(frame: pd.DataFrame) -> str:
 
 def write_model_card(folder, *, name: str, summary: str, data: str, checksum: str,
                      command: str, metrics: pd.DataFrame, weights: str,
-                     intended_use: str, limits: str, training: str = "") -> Path:
+                     intended_use: str, limits: str, training: str = "",
+                     device: str = "") -> Path:
     """Write ``MODEL_CARD.md`` in ``folder`` and return its path.
 
     Parameters
@@ -70,10 +71,14 @@ def write_model_card(folder, *, name: str, summary: str, data: str, checksum: st
     intended_use, limits : str
     training : str, optional
         Training settings and time.
+    device : str, optional
+        The device the model was trained on (``TransformerClassifier.device_``, e.g.
+        ``"cuda"`` or ``"cpu"``), written under Training; times depend on it.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    trained_on = f"\nTrained on: `{device}`\n" if device else ""
     text = f"""# {name}
 
 {summary}
@@ -94,7 +99,7 @@ Command (from the repository root):
 ```
 
 {training}
-
+{trained_on}
 Weights: {weights}
 
 ## Metrics

@@ -53,6 +53,9 @@ class TextEmbedder(TransformerMixin, BaseEstimator):
         Reuse sentence vectors: in memory within the process, and on disk across processes
         (the encoder's cache, :mod:`framing.features._embedding_cache`; also turned off by
         ``FRAMING_EMBEDDING_CACHE=0``). False encodes every sentence again.
+    device : {"auto", "cpu", "cuda", "cuda:N"}, default "auto"
+        Where the encoder runs: CUDA (float16 mixed precision) when torch sees a GPU, else
+        the CPU (see :class:`framing.features.SentenceEncoder`).
 
     Examples
     --------
@@ -62,18 +65,21 @@ class TextEmbedder(TransformerMixin, BaseEstimator):
     """
 
     def __init__(self, model=None, *, revision=None, max_sentences=None, max_length=128,
-                 batch_size=64, cache=True):
+                 batch_size=64, cache=True, device="auto"):
         self.model = model
         self.revision = revision
         self.max_sentences = max_sentences
         self.max_length = max_length
         self.batch_size = batch_size
         self.cache = cache
+        self.device = device
 
     def fit(self, X=None, y=None):
-        """Nothing to learn; resolves the model so errors show early."""
+        """Nothing to learn; checks the model and the device so errors show early."""
+        from .._device import check_device
         from .._pretrained import resolve_encoder
 
+        check_device(self.device)
         self.model_source_, self.model_revision_ = resolve_encoder(self.model, self.revision)
         return self
 
@@ -81,7 +87,8 @@ class TextEmbedder(TransformerMixin, BaseEstimator):
         from ..features._embeddings import get_encoder
 
         return get_encoder(self.model, revision=self.revision, batch_size=self.batch_size,
-                           max_length=self.max_length, cache=bool(self.cache))
+                           max_length=self.max_length, cache=bool(self.cache),
+                           device=self.device)
 
     def transform(self, X):
         """Return an array (n_texts, dimension) of float64; an empty text gives zeros."""
@@ -96,7 +103,8 @@ class TextEmbedder(TransformerMixin, BaseEstimator):
                 sentences = [sentences[int(i)] for i in keep]
             per_text.append(sentences)
         encoder = self._encoder()
-        key = (str(self.model), str(self.revision), int(self.max_length))
+        # The device is part of the key: CUDA's float16 vectors differ from the CPU's.
+        key = (str(self.model), str(self.revision), int(self.max_length), str(self.device))
         wanted = {s for sentences in per_text for s in sentences}
         missing = sorted(s for s in wanted if not self.cache or (key, s) not in _CACHE)
         fresh = dict(zip(missing, encoder.encode(missing), strict=True)) if missing else {}

@@ -1,4 +1,4 @@
-"""Fine-tune a transformer encoder as a scikit-learn classifier, on a CPU.
+"""Fine-tune a transformer encoder as a scikit-learn classifier, on a CPU or a GPU.
 
 :class:`TransformerClassifier` wraps Hugging Face ``AutoModelForSequenceClassification``
 in the scikit-learn estimator contract (``fit(texts, y)``, ``predict``, ``predict_proba``,
@@ -25,9 +25,16 @@ in the scikit-learn estimator contract (``fit(texts, y)``, ``predict``, ``predic
   ``experiments/README.md``); elsewhere bfloat16 is emulated and slower. ``"auto"`` picks
   bfloat16 where the CPU computes it natively and float32 elsewhere; the choice made is
   ``precision_``, saved with the model.
+* **Device.** ``device="auto"`` trains and predicts on CUDA where torch sees a GPU, and on
+  the CPU elsewhere. On CUDA the forward passes run under float16 autocast and the
+  gradients through a :class:`torch.amp.GradScaler` (mixed precision: weights and
+  optimiser state stay float32); ``precision`` then does not apply, and ``precision_``
+  is ``"float16"``. On the CPU, ``precision`` keeps the meaning above. The device used
+  is ``device_``, written in every ``history_`` record and saved with the model.
 * **Safe persistence.** :meth:`TransformerClassifier.save` writes safetensors weights,
   the tokenizer and a JSON config (no pickle) under ``get_data_home()/models/<name>``;
-  :meth:`TransformerClassifier.load` reads them back.
+  :meth:`TransformerClassifier.load` reads them back. Weights are written from the CPU, so
+  a model trained on a GPU loads on a machine without one.
 
 Models: ``"minilm"`` (the packaged all-MiniLM-L6-v2, 22M parameters), ``"mpnet"``
 (all-mpnet-base-v2, 110M parameters, fetched and verified on first use by
@@ -49,6 +56,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._config import get_data_home, set_transformers_offline
+from .._device import CUDA_PRECISION, resolve_device
 from .._pretrained import resolve_encoder as resolve_model
 from .._validation import as_texts
 from .._warnings import warn_at_caller
@@ -119,9 +127,14 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
     max_steps : int, optional
         Stop after this many optimiser steps (for smoke tests).
     precision : {"float32", "bfloat16", "auto"}, default "float32"
-        Compute type of the forward passes in ``fit`` and ``predict``; ``"bfloat16"``
-        uses CPU autocast (mixed precision: weights stay float32 and are saved as such);
-        ``"auto"``: bfloat16 if this CPU has AVX512-BF16 or AMX, else float32.
+        Compute type of the forward passes in ``fit`` and ``predict`` on the CPU;
+        ``"bfloat16"`` uses CPU autocast (mixed precision: weights stay float32 and are
+        saved as such); ``"auto"``: bfloat16 if this CPU has AVX512-BF16 or AMX, else
+        float32. On CUDA the forward passes are always float16 mixed precision.
+    device : {"auto", "cpu", "cuda", "cuda:N"}, default "auto"
+        Where ``fit`` and ``predict`` compute: ``"auto"`` is CUDA when torch sees a GPU,
+        else the CPU. A loaded model predicts on the device its own ``device`` resolves to
+        on the machine at hand.
     num_threads : int, optional
         torch threads during ``fit``/``predict`` (restored afterwards); default leaves
         torch's setting alone.
@@ -135,8 +148,11 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
     history_ : list of dict
         Per epoch: epoch, steps, train_loss, val_f1_macro, seconds.
     best_epoch_ : int
-    precision_ : {"float32", "bfloat16"}
-        The compute type ``fit`` used (``precision`` with ``"auto"`` resolved).
+    precision_ : {"float32", "bfloat16", "float16"}
+        The compute type ``fit`` used (``precision`` with ``"auto"`` resolved on the CPU;
+        ``"float16"`` on CUDA).
+    device_ : str
+        The device ``fit`` trained on (``"cpu"``, ``"cuda"``, ``"cuda:N"``).
     fit_seconds_ : float
     model_source_ : str
         The folder or id the weights were loaded from.
@@ -152,7 +168,8 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
     def __init__(self, model="minilm", *, revision=None, max_length=128, max_chunks=8,
                  epochs=4, lr=5e-5, batch_size=16, weight_decay=0.01, warmup_ratio=0.1,
                  patience=1, validation_fraction=0.1, class_weight=None, max_steps=None,
-                 precision="float32", num_threads=None, random_state=0, verbose=False):
+                 precision="float32", num_threads=None, random_state=0, verbose=False,
+                 device="auto"):
         self.model = model
         self.revision = revision
         self.max_length = max_length
@@ -170,6 +187,7 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         self.num_threads = num_threads
         self.random_state = random_state
         self.verbose = verbose
+        self.device = device
 
     # -- tokenisation --------------------------------------------------------------------
 
@@ -204,7 +222,8 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         for row, window in enumerate(windows):
             ids[row, :len(window)] = torch.tensor(window, dtype=torch.long)
             mask[row, :len(window)] = 1
-        return {"input_ids": ids, "attention_mask": mask}
+        device = self._run_device
+        return {"input_ids": ids.to(device), "attention_mask": mask.to(device)}
 
     def _batches(self, lengths, rng):
         """Length-bucketed batches: shuffle, sort within buckets of 50 batches, shuffle."""
@@ -222,8 +241,30 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
     def _autocast(self):
         """The forward passes' precision context (float32: a no-op context)."""
         torch = self._torch
+        if self._run_device.startswith("cuda"):
+            return torch.autocast("cuda", dtype=torch.float16)
         return torch.autocast("cpu", dtype=torch.bfloat16,
-                              enabled=self.precision_ == "bfloat16")
+                              enabled=self._run_precision == "bfloat16")
+
+    def _use_device(self, device: str, precision: str) -> None:
+        """Compute on ``device`` (resolved) at ``precision`` from now on; move the model."""
+        if device.startswith("cuda"):
+            # cuBLAS is deterministic only with a fixed workspace, which must be chosen
+            # before its first use in the process (an explicit setting is kept).
+            os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+        self._run_device, self._run_precision = device, precision
+        if hasattr(self, "model_"):
+            self.model_.to(device)
+
+    def _cpu_precision(self, torch, *, warn: bool) -> str:
+        """``precision`` resolved for the CPU ("auto": bfloat16 only where native)."""
+        native = _native_bfloat16(torch)
+        if self.precision == "bfloat16" and not native and warn:
+            warn_at_caller("precision='bfloat16': this CPU has neither AVX512-BF16 nor AMX, "
+                           "so bfloat16 is emulated and fine-tuning is slower than float32")
+        if self.precision == "auto":
+            return "bfloat16" if native else "float32"
+        return self.precision
 
     # -- fitting -------------------------------------------------------------------------
 
@@ -268,13 +309,10 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         if len(self.classes_) < 2:
             raise ValueError("need at least two classes to fit a classifier")
         self._torch = torch
-        native = _native_bfloat16(torch)
-        self.precision_ = self.precision
-        if self.precision == "auto":
-            self.precision_ = "bfloat16" if native else "float32"
-        if self.precision == "bfloat16" and not native:
-            warn_at_caller("precision='bfloat16': this CPU has neither AVX512-BF16 nor AMX, "
-                           "so bfloat16 is emulated and fine-tuning is slower than float32")
+        self.device_ = resolve_device(self.device)
+        self.precision_ = (CUDA_PRECISION if self.device_.startswith("cuda")
+                           else self._cpu_precision(torch, warn=True))
+        self._use_device(self.device_, self.precision_)
         source, revision = resolve_model(self.model, self.revision)
         self.model_source_, self.model_revision_ = source, revision
         started = time.perf_counter()
@@ -282,6 +320,7 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         with _Deterministic(torch, seed, self.num_threads):
             self.tokenizer_, self.model_ = self._load_pretrained(source, revision,
                                                                  len(self.classes_))
+            self.model_.to(self.device_)
             self._train(texts, codes, np.random.default_rng(seed))
         self.fit_seconds_ = time.perf_counter() - started
         return self
@@ -327,10 +366,13 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         if self.class_weight == "balanced":
             counts = np.bincount(labels, minlength=len(self.classes_)).astype(float)
             weight = torch.tensor(len(labels) / (len(counts) * np.maximum(counts, 1)),
-                                  dtype=torch.float32)
+                                  dtype=torch.float32, device=self.device_)
         elif self.class_weight is not None:
             raise ValueError("class_weight must be 'balanced' or None")
         loss_fn = torch.nn.CrossEntropyLoss(weight=weight)
+        # float16 gradients underflow without loss scaling; disabled, the scaler is a
+        # pass-through (CPU: float32 or bfloat16, which has float32's range).
+        scaler = torch.amp.GradScaler("cuda", enabled=self.device_.startswith("cuda"))
 
         self.history_, best_f1, best_state, bad, step = [], -1.0, None, 0, 0
         self.best_epoch_ = 0
@@ -341,10 +383,13 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
                 inputs = self._collate([windows[i] for i in batch])
                 with self._autocast():
                     logits = model(**inputs).logits
-                loss = loss_fn(logits.float(), torch.as_tensor(labels[batch], dtype=torch.long))
-                loss.backward()
+                targets = torch.as_tensor(labels[batch], dtype=torch.long, device=self.device_)
+                loss = loss_fn(logits.float(), targets)
+                scaler.scale(loss).backward()
+                scaler.unscale_(optimizer)  # clip the true gradients, not the scaled ones
                 torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-                optimizer.step()
+                scaler.step(optimizer)
+                scaler.update()
                 scheduler.step()
                 optimizer.zero_grad(set_to_none=True)
                 losses.append(float(loss.detach()))
@@ -353,7 +398,7 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
                     break
             record = {"epoch": epoch, "steps": step,
                       "train_loss": float(np.mean(losses)) if losses else float("nan"),
-                      "val_f1_macro": float("nan")}
+                      "val_f1_macro": float("nan"), "device": self.device_}
             if len(val_idx):
                 proba = self._proba([texts[i] for i in val_idx])
                 record["val_f1_macro"] = float(f1_score(codes[val_idx], proba.argmax(1),
@@ -398,7 +443,7 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
             for begin in range(0, len(order), size):
                 rows = order[begin:begin + size]
                 logits = model(**self._collate([windows[i] for i in rows])).logits
-                probs[rows] = torch.softmax(logits.float(), dim=-1).numpy()
+                probs[rows] = torch.softmax(logits.float(), dim=-1).cpu().numpy()
         np.add.at(out, owners, probs)
         out /= np.maximum(np.bincount(owners, minlength=len(texts)), 1)[:, None]
         return out
@@ -409,6 +454,14 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
 
         check_is_fitted(self, "model_")
         self._torch = torch
+        device = resolve_device(self.device)
+        if device.startswith("cuda"):
+            precision = CUDA_PRECISION
+        elif self.precision_ in ("float32", "bfloat16"):
+            precision = self.precision_
+        else:  # trained on a GPU, predicting on the CPU: the CPU's own precision
+            precision = self._cpu_precision(torch, warn=False)
+        self._use_device(device, precision)
         with _Deterministic(torch, None, self.num_threads):
             return self._proba(as_texts(X))
 
@@ -435,7 +488,13 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "model_")
         folder = _model_folder(path)
         folder.mkdir(parents=True, exist_ok=True)
-        self.model_.save_pretrained(folder, safe_serialization=True)
+        device = next(self.model_.parameters()).device
+        # Written from the CPU, so that the weights load where there is no GPU.
+        self.model_.to("cpu")
+        try:
+            self.model_.save_pretrained(folder, safe_serialization=True)
+        finally:
+            self.model_.to(device)
         self.tokenizer_.save_pretrained(folder)
         params = self.get_params()
         params["model"] = str(params["model"])
@@ -447,6 +506,7 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
             "history": self.history_,
             "best_epoch": self.best_epoch_,
             "precision": self.precision_,
+            "device": self.device_,
             "fit_seconds": self.fit_seconds_,
         }
         with atomic_write(folder / CONFIG_NAME) as tmp:
@@ -472,6 +532,8 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         clf.best_epoch_ = config["best_epoch"]
         # folders saved before precision existed were trained in float32
         clf.precision_ = config.get("precision", "float32")
+        # the device it was trained on; it predicts where its ``device`` resolves here
+        clf.device_ = config.get("device", "cpu")
         clf.fit_seconds_ = config["fit_seconds"]
         clf._torch = torch
         return clf
