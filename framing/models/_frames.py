@@ -19,14 +19,15 @@ Kinds
 ``"embeddings"``  mean sentence embeddings, standardised, and logistic regression whose
                   strength is chosen on inner folds; ``model="mpnet"`` (all-mpnet-base-v2,
                   fetched and verified on first use; the default) or ``"minilm"`` (the
-                  packaged all-MiniLM-L6-v2). Sentence vectors are cached in memory,
-                  so refits within a process cost seconds.
+                  packaged all-MiniLM-L6-v2). Sentence vectors are cached (in memory
+                  and on disk: ``framing cache info``), so refits cost seconds.
 ``"transformer"`` a fine-tuned encoder (:class:`~framing.models.TransformerClassifier`).
 ``"ensemble"``    soft vote (the mean of the members' probabilities) of ``members``:
                   by default mpnet and MiniLM embeddings and TF-IDF.
 
 The default kind is :data:`DEFAULT_FRAME_KIND`; ``experiments/validation/frame_classifiers.py``
-measures every kind on coded corpora of two issues (results on the project's results page).
+measures every kind on coded corpora of two issues (results: "Frames against human coders"
+in ``experiments/README.md``).
 """
 
 from __future__ import annotations
