@@ -296,18 +296,6 @@ def _sentence_bounds(text: str) -> tuple[list[int], list[int]]:
     return starts, ends
 
 
-def _fitted(scorer):
-    """``scorer`` if fitted, else a fitted copy (framing's scorers need no training data)."""
-    from sklearn.base import clone
-    from sklearn.exceptions import NotFittedError
-
-    try:
-        scorer.get_feature_names_out()
-        return scorer
-    except NotFittedError:
-        return clone(scorer).fit()
-
-
 def _features(scorer, feature) -> list[str] | None:
     """The full feature names asked for (``"legality"`` may stand for
     ``"frames__policy_legality"`` when only one feature ends so), or None for all."""
@@ -408,7 +396,9 @@ def sentences_behind(articles: pd.DataFrame, scorer, feature=None, *,
     _check_columns(articles, [text_column] + ([by] if by is not None else []), function)
     if not isinstance(top, int | np.integer) or top < 1:
         raise ValueError(f"top must be a positive number of sentences, got {top!r}")
-    scorer = _fitted(scorer)
+    from .features import fitted_scorer
+
+    scorer = fitted_scorer(scorer)
     features = _features(scorer, feature)
     texts = _texts(articles, text_column, function)
     groups = articles[by].tolist() if by is not None else [None] * len(texts)

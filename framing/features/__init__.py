@@ -30,6 +30,7 @@ _EXPORTS = {
     "SourcingScorer": "._sourcing",
     "extract_features": "._extract",
     "default_scorers": "._extract",
+    "fitted_scorer": "._extract",
 }
 
 __all__ = sorted(_EXPORTS)

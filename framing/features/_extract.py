@@ -29,7 +29,18 @@ def default_scorers() -> list:
             FrameScorer(method="lexicon"), SourcingScorer()]
 
 
-def _fitted(scorer):
+def fitted_scorer(scorer):
+    """``scorer`` itself when it is fitted, else a fitted clone (the original is untouched).
+
+    Scorers learn nothing from data (``fit`` resolves their lexicons and models), so a
+    batch of texts can be scored by any fitted copy.
+
+    Examples
+    --------
+    >>> from framing.features import SourcingScorer
+    >>> fitted_scorer(SourcingScorer()).get_feature_names_out()[:1].tolist()
+    ['sourcing__quotes_per_1k']
+    """
     try:
         check_is_fitted(scorer, "feature_names_")
         return scorer
@@ -93,7 +104,7 @@ def extract_features(articles, scorers: Sequence | None = None, *, text_column: 
     # A parquet path: read only the text (and the index the file was saved with).
     distributed = (read_parquet(articles, columns=[text_column]) if is_path(articles)
                    else as_dask(articles))
-    fitted = [_fitted(s) for s in (default_scorers() if scorers is None else scorers)]
+    fitted = [fitted_scorer(s) for s in (default_scorers() if scorers is None else scorers)]
     names = [name for s in fitted for name in s.get_feature_names_out()]
     if len(set(names)) != len(names):
         raise ValueError("two scorers produce the same feature name; give them distinct names")

@@ -21,7 +21,7 @@ from collections import OrderedDict
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from ..features._base import as_texts
+from .._validation import as_texts
 
 __all__ = ["TextEmbedder", "clear_embedding_cache"]
 
@@ -84,7 +84,7 @@ class TextEmbedder(TransformerMixin, BaseEstimator):
         return self
 
     def _encoder(self):
-        from ..features._embeddings import get_encoder
+        from ..features import get_encoder
 
         return get_encoder(self.model, revision=self.revision, batch_size=self.batch_size,
                            max_length=self.max_length, cache=bool(self.cache),
@@ -92,7 +92,7 @@ class TextEmbedder(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         """Return an array (n_texts, dimension) of float64; an empty text gives zeros."""
-        from ..features._sentences import split_sentences
+        from ..features import split_sentences
 
         texts = as_texts(X)
         per_text = []

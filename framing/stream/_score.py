@@ -203,8 +203,7 @@ def _check_arguments(errors, chunk_size, encoding, outlet, columns, id_column, k
 
 def _resolve_scorers(scorers):
     """The fitted scorers and their feature names (which must be distinct)."""
-    from ..features import default_scorers
-    from ..features._extract import _fitted
+    from ..features import default_scorers, fitted_scorer
 
     if scorers is None:
         chosen = default_scorers()
@@ -216,7 +215,7 @@ def _resolve_scorers(scorers):
         chosen = [by_name[s] for s in dict.fromkeys(scorers)]
     else:
         chosen = list(scorers)
-    fitted = [_fitted(s) for s in chosen]
+    fitted = [fitted_scorer(s) for s in chosen]
     names = [n for s in fitted for n in s.get_feature_names_out()]
     if len(set(names)) != len(names):
         raise ValueError("two scorers produce the same feature name; give them distinct names")
