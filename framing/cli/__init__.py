@@ -89,6 +89,25 @@ class _ParseError(Exception):
     pass
 
 
+def column_mapping(text: str | None) -> dict[str, str] | None:
+    """The ``--columns FILE=ARTICLES,...`` option of the subcommands that read articles.
+
+    Examples
+    --------
+    >>> column_mapping("body=text, source=outlet")
+    {'body': 'text', 'source': 'outlet'}
+    """
+    if not text:
+        return None
+    mapping = {}
+    for item in text.split(","):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise UsageError(f"--columns expects FILE=ARTICLES pairs, got {item!r}")
+        mapping[key.strip()] = value.strip()
+    return mapping
+
+
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser that reports errors to :func:`main` instead of exiting."""
 

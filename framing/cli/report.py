@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from . import UsageError
+from . import UsageError, column_mapping
 
 __all__ = ["configure", "run"]
 
@@ -64,18 +64,6 @@ def configure(parser: argparse.ArgumentParser, parents: list) -> None:
     parser.set_defaults(handler=run)
 
 
-def _pairs(text: str | None) -> dict[str, str] | None:
-    if not text:
-        return None
-    mapping = {}
-    for item in text.split(","):
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip() or not value.strip():
-            raise UsageError(f"--columns expects FILE=ARTICLES pairs, got {item!r}")
-        mapping[key.strip()] = value.strip()
-    return mapping
-
-
 def run(args: argparse.Namespace) -> int:
     """Load the articles, write the report, print where it went; return the exit status.
 
@@ -111,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if not out.parent.is_dir():
         raise UsageError(f"--out: folder {str(out.parent)!r} does not exist")
-    articles = load_articles(args.input, columns=_pairs(args.columns), errors="report",
+    articles = load_articles(args.input, columns=column_mapping(args.columns), errors="report",
                              id_column=args.id_column, outlet=args.outlet,
                              encoding=args.encoding)
     rejected = articles.attrs.get("rejected")

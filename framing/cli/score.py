@@ -11,7 +11,7 @@ import argparse
 import sys
 from contextlib import contextmanager
 
-from . import UsageError
+from . import UsageError, column_mapping
 
 __all__ = ["configure", "run"]
 
@@ -69,18 +69,6 @@ def configure(parser: argparse.ArgumentParser, parents: list) -> None:
                         help="start over: discard an interrupted run and an existing output")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.set_defaults(handler=run)
-
-
-def _pairs(text: str | None) -> dict[str, str] | None:
-    if not text:
-        return None
-    mapping = {}
-    for item in text.split(","):
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip() or not value.strip():
-            raise UsageError(f"--columns expects FILE=ARTICLES pairs, got {item!r}")
-        mapping[key.strip()] = value.strip()
-    return mapping
 
 
 class _Terminated(BaseException):
@@ -160,7 +148,7 @@ def run(args) -> int:
         with _sigterm_unwinds():
             summary = score_corpus(args.input, args.out, scorers=scorers,
                                    chunk_size=args.chunk_size, keep=keep,
-                                   columns=_pairs(args.columns), id_column=args.id_column,
+                                   columns=column_mapping(args.columns), id_column=args.id_column,
                                    outlet=args.outlet, encoding=args.encoding,
                                    errors=args.errors, overwrite=args.overwrite,
                                    progress=not args.no_progress)
