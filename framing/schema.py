@@ -84,8 +84,9 @@ OUTLET_COLUMNS = (
 OUTLET_CROSSWALK_COLUMNS = ("outlet", "name", "domain", "allsides_2019_name",
                             "allsides_2022_name", "mbfc_domain", "note")
 _OUTLET_LEANS = {"left", "center", "right"}
-#: The crosswalk framing ships, as a path inside the installed package.
-_CROSSWALK = "datasets/outlet_crosswalk.csv"
+#: The crosswalk framing ships, as a path inside the installed package: beside this module,
+#: which owns outlet identity.
+_CROSSWALK = "data/outlet_crosswalk.csv"
 _PREFIXES = ("label_", "meta_")
 
 
@@ -282,7 +283,7 @@ def outlet_name(key: str) -> str | None:
 @lru_cache(maxsize=1)
 def _packaged_crosswalk() -> tuple[dict, ...]:
     text = resources.files("framing").joinpath(_CROSSWALK).read_text(encoding="utf-8")
-    return tuple(_crosswalk_rows(text, "outlet_crosswalk.csv"))
+    return tuple(_crosswalk_rows(text, f"framing/{_CROSSWALK}"))
 
 
 def _crosswalk_rows(text: str, source: str) -> list[dict]:

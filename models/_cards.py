@@ -97,7 +97,7 @@ class CardContext:
     @cached_property
     def pinned_files(self) -> list:
         """The registry entries of the recipe's ``data.source_files`` patterns."""
-        from framing.datasets._registry import select
+        from framing._fetch import select
 
         patterns = self.recipe.data.get("source_files")
         if not patterns:
@@ -381,9 +381,9 @@ def _data(context: CardContext, field_name: str) -> str:
                              for f in files)
         patterns = ", ".join(f"`{p}`" for p in recipe.data["source_files"])
         return (f"* {len(files):,} files matching {patterns} ({sum(f.bytes for f in files):,} "
-                "bytes), each pinned by sha256 in `framing/datasets/registry.csv`")
+                "bytes), each pinned by sha256 in `framing/_fetch/registry.csv`")
     if field_name == "sources_sha256":
-        from framing.datasets._cache import sources_sha256
+        from framing._fetch import sources_sha256
 
         return sources_sha256(context.pinned_files)
     if field_name == "rows":

@@ -169,7 +169,7 @@ def test_allow_list_entries_still_match_something():
 
 
 def test_every_pinned_download_has_a_sha256():
-    registry = pd.read_csv(PACKAGE / "datasets" / "registry.csv", dtype=str)
+    registry = pd.read_csv(PACKAGE / "_fetch" / "registry.csv", dtype=str)
     assert len(registry) > 0
     assert registry["sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
     source = (PACKAGE / "_fetch" / "_download.py").read_text(encoding="utf-8")

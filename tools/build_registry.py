@@ -1,4 +1,4 @@
-"""Build ``framing/datasets/registry.csv`` from a mirror's ``MANIFEST.csv``.
+"""Build ``framing/_fetch/registry.csv`` from a mirror's ``MANIFEST.csv``.
 
 The registry pins every upstream file framing fetches to a commit and a sha256. It was built
 from the manifest of the project's verified mirror, which lists byte-identical copies of the
@@ -36,7 +36,7 @@ GROUPS = {
 FIELDS = ["group", "owner", "repo", "commit", "path", "bytes", "sha256"]
 
 
-def main(manifest: str, out: str = "framing/datasets/registry.csv") -> None:
+def main(manifest: str, out: str = "framing/_fetch/registry.csv") -> None:
     with open(manifest, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     unknown = {f"{r['owner']}/{r['repo']}" for r in rows} - set(GROUPS)

@@ -5,7 +5,8 @@ pretrained-model loader, which all fetch upstream files the same way.
 
 The registry
     :class:`RemoteFile` is one file of a public repository pinned to a commit and a sha256;
-    :func:`registry` lists them all and :func:`select` those of one group.
+    :func:`registry` lists them all (from ``framing/_fetch/registry.csv``) and
+    :func:`select` those of one group.
 Downloading
     :func:`fetch_files` downloads pinned files into ``<data_home>/raw``
     (:func:`raw_cache_dir`) in parallel, verified and atomically, or copies them from a

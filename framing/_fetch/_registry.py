@@ -1,6 +1,6 @@
 """The registry of remote files framing fetches, each pinned to an upstream commit and sha256.
 
-The registry lives in ``framing/datasets/registry.csv`` (built by
+The registry lives beside this module, in ``framing/_fetch/registry.csv`` (built by
 ``tools/build_registry.py`` from the verified mirror's manifest). Each row is one file of a
 public GitHub repository at a fixed commit; its URL is
 ``<base>OWNER/REPO/COMMIT/PATH`` with ``base`` the upstream raw-file host or a mirror.
@@ -62,9 +62,7 @@ def registry() -> tuple[RemoteFile, ...]:
     >>> len({f.group for f in files}) >= 10
     True
     """
-    # The file stays in framing/datasets/, where the README, the model cards and
-    # tools/build_registry.py name it.
-    source = resources.files("framing.datasets").joinpath("registry.csv")
+    source = resources.files(__package__).joinpath("registry.csv")
     text = source.read_text(encoding="utf-8")
     rows = csv.DictReader(text.splitlines())
     return tuple(

@@ -33,7 +33,7 @@ Recipe format (``recipe.toml``)
     or ``[data.labels]`` (frame name = column of 0/1: several labels per text),
     optionally ``groups`` (the column passed to ``fit`` as each text's group, e.g. the
     outlet), ``source_files`` (the pinned upstream files the dataset is parsed from: paths
-    or patterns of ``framing/datasets/registry.csv``, in the registry group named by
+    or patterns of ``framing/_fetch/registry.csv``, in the registry group named by
     ``source_group``, by default the dataset's name; the card gives their commit and sha256)
     and ``[[data.filter]]`` entries ``{column = ..., op = ..., value = ...}`` with ``op`` one
     of :data:`FILTER_OPS` (``columns = [...]`` applies one op to several columns).

@@ -1,10 +1,10 @@
 """Public datasets, fetched from pinned upstream files, verified and cached; and your own corpus.
 
 Every ``fetch_*`` function downloads the exact upstream files it needs (each pinned to a
-commit and a sha256 in ``registry.csv``), verifies them, caches them under the data home and
-returns a validated DataFrame whose docstring is the dataset's card. Set ``FRAMING_MIRROR``
-to run the same code from a local mirror. :func:`load_articles` reads your own corpus into
-the same contract.
+commit and a sha256 in ``framing/_fetch/registry.csv``), verifies them, caches them under
+the data home and returns a validated DataFrame whose docstring is the dataset's card. Set
+``FRAMING_MIRROR`` to run the same code from a local mirror. :func:`load_articles` reads your
+own corpus into the same contract.
 
 Lexicons moved to :mod:`framing.lexicons` (:func:`framing.lexicons.fetch_lexicon`,
 :func:`framing.lexicons.list_lexicons`); ``framing.datasets.fetch_lexicon`` and

@@ -9,10 +9,9 @@ from types import MappingProxyType
 
 import pandas as pd
 
+from .._fetch import cached_dataset, select
 from ..schema import normalize_domain, normalize_outlet, validate_articles
-from ._cache import cached_dataset
 from ._parsing import Report, as_record, blank, nat_dates, parse_int, read_delimited, read_sheet
-from ._registry import select
 
 __all__ = ["GVFC_TO_POLICY_FRAMES", "fetch_gvfc"]
 

@@ -8,7 +8,6 @@ import io
 import math
 from dataclasses import dataclass, field
 from functools import partial
-from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -216,7 +215,8 @@ def _read_mbfc_raw(path: Path, source: str, domains: set[str]) -> Parsed:
 
 
 def _crosswalk_text() -> str:
-    return resources.files(__package__).joinpath(_CROSSWALK).read_text(encoding="utf-8")
+    """The packaged crosswalk as CSV text (checked and owned by :mod:`framing.schema`)."""
+    return outlet_crosswalk().reset_index().to_csv(index=False, lineterminator="\n")
 
 
 def _read_crosswalk(text: str | None) -> list[dict]:
@@ -479,10 +479,10 @@ def fetch_outlet_ratings(*, data_home=None, refresh: bool = False, progress: boo
           ``idiap/Factual-Reporting-and-Political-Bias-Web-Interactions`` at ``2474a4b1``,
           ``data/mbfc.csv`` (3,920 rows: normalised bias and factual rating per domain) and
           ``data/mbfc_raw.csv`` (4,497 rows: MBFC's own wording, country, credibility).
-        * ``outlet_crosswalk.csv``, shipped with framing (:func:`framing.schema.outlet_crosswalk`):
-          a hand-checked crosswalk of the 121 outlets of :func:`fetch_allsides` (and 8
-          AllSides outlets renamed between the snapshots) to their name in each table and
-          their MBFC domain.
+        * ``framing/data/outlet_crosswalk.csv``, shipped with framing
+          (:func:`framing.schema.outlet_crosswalk`): a hand-checked crosswalk of the 121
+          outlets of :func:`fetch_allsides` (and 8 AllSides outlets renamed between the
+          snapshots) to their name in each table and their MBFC domain.
     Licence
         AllSideR: GPL-3 (the ratings are AllSides'). allsides-scraper: AllSides data under
         CC BY-NC 4.0 (research and non-commercial use, with attribution). idiap: Apache-2.0;

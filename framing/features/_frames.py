@@ -79,15 +79,13 @@ its scores are in ``experiments/results/frames_zero_shot.json``).
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
-from ..lexicons import LexiconMatcher, load_lexicon
+from ..lexicons import LexiconMatcher, lexicon_metadata, load_lexicon
 from ._base import BaseScorer, as_texts
 from ._lexicon_scorer import RATE_SCALE
 
@@ -113,8 +111,7 @@ PRESENCE_SIGNALS = {"lexicon": "weighted seed matches per 1,000 words",
 def _metadata(typology: str) -> dict:
     if typology not in TYPOLOGIES:
         raise ValueError(f"unknown typology {typology!r}; known: {', '.join(TYPOLOGIES)}")
-    folder = resources.files("framing.lexicons").joinpath("data")
-    return json.loads(folder.joinpath(f"{TYPOLOGIES[typology]}.json").read_text("utf-8"))
+    return lexicon_metadata(TYPOLOGIES[typology])
 
 
 def _definitions(typology: str) -> tuple[dict, ...]:

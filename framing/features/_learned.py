@@ -20,8 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..lexicons import Lexicon
-from ..lexicons._normalize import normalize
+from ..lexicons import Lexicon, normalize_text
 
 __all__ = ["_log_odds_dirichlet", "learn_terms"]
 
@@ -82,7 +81,7 @@ class _Analyzer:
     def __call__(self, text: str) -> list[str]:
         grams = []
         # Punctuation normalises to a space beside a space: phrases stop at clause breaks.
-        for clause in normalize(text).split("  "):
+        for clause in normalize_text(text).split("  "):
             words = clause.split()
             for n in range(self.low, self.high + 1):
                 for i in range(len(words) - n + 1):

@@ -7,7 +7,10 @@ dictionaries, :meth:`Lexicon.from_tff` for MPQA ``.tff`` clues,
 texts with inflections, case rules, negation scope and a character span for every match;
 :func:`load_lexicon` returns the public lexicons (fetched, verified) and the ones this project
 authors, :func:`list_lexicons` lists them all, and :func:`fetch_lexicon` returns a public
-one as a tidy table with a report of every entry it left out or changed.
+one as a tidy table with a report of every entry it left out or changed;
+:func:`lexicon_metadata` returns the record describing a lexicon (a frame typology's
+definitions and thresholds included) and :func:`normalize_text` the copy of a text that
+terms are matched against, for code that must see words as the matcher does.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ _EXPORTS = {
     "Matches": ".matcher",
     "NEGATORS": ".matcher",
     "fetch_lexicon": "._public",
+    "lexicon_metadata": "._load",
     "load_lexicon": "._load",
     "list_lexicons": "._load",
+    "normalize_text": "._text",
 }
 
 __all__ = sorted(_EXPORTS)

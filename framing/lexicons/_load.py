@@ -23,7 +23,8 @@ import pandas as pd
 
 from .lexicon import Lexicon
 
-__all__ = ["LIST_COLUMNS", "PUBLIC_MATCHING", "list_lexicons", "load_lexicon"]
+__all__ = ["LIST_COLUMNS", "PUBLIC_MATCHING", "lexicon_metadata", "list_lexicons",
+           "load_lexicon"]
 
 #: How each public lexicon is matched: ``inflect`` (True, False, or "stemmed" for MPQA's
 #: per-clue flag) and ``negation_flips``.
@@ -123,6 +124,56 @@ def load_lexicon(name: str, *, data_home=None) -> Lexicon:
 def _authored_meta(name: str) -> dict:
     folder = resources.files(__package__).joinpath(_DATA)
     return json.loads(folder.joinpath(f"{name}.json").read_text(encoding="utf-8"))
+
+
+def lexicon_metadata(name: str) -> dict:
+    """The record that describes a lexicon, without loading (or fetching) its entries.
+
+    Other packages ask for a lexicon's description through this function instead of opening
+    ``framing/lexicons/data/`` themselves, so the files can move without breaking them.
+
+    Parameters
+    ----------
+    name : str
+        A name :func:`list_lexicons` lists.
+
+    Returns
+    -------
+    dict
+        A fresh copy (changing it changes nothing here), with ``kind`` (``"authored"`` or
+        ``"public"``, as in :func:`list_lexicons`). For an authored lexicon, the rest is its
+        whole ``<name>.json`` record: ``description``, ``citation``, ``licence``, optional
+        ``negation_flips``, and whatever else it carries (a frame typology's ``frames``
+        with their definitions and prototype sentences, its ``presence`` thresholds). For a
+        public lexicon, the rest of its row of :func:`list_lexicons` (``description``,
+        ``citation``, ``licence``, ``case``, ``source``).
+
+    Raises
+    ------
+    KeyError
+        For an unknown name; the message lists the known ones.
+
+    Examples
+    --------
+    >>> from framing.lexicons import lexicon_metadata
+    >>> [frame["key"] for frame in lexicon_metadata("generic_frames")["frames"]][:2]
+    ['conflict', 'human_interest']
+    >>> lexicon_metadata("hu_liu")["kind"]
+    'public'
+    >>> lexicon_metadata("nope")
+    Traceback (most recent call last):
+    ...
+    KeyError: "unknown lexicon 'nope'; known: ..."
+    """
+    if name in _authored_names():
+        return {"kind": "authored", **_authored_meta(name)}
+    if name in PUBLIC_MATCHING:
+        from ._public import public_lexicons
+
+        table = public_lexicons().set_index("name")
+        return {"kind": "public", **table.loc[name].to_dict()}
+    known = sorted(PUBLIC_MATCHING) + _authored_names()
+    raise KeyError(f"unknown lexicon {name!r}; known: {', '.join(known)}")
 
 
 #: Columns of :func:`list_lexicons`, in order.

@@ -331,13 +331,11 @@ def test_fetched_frames_concat_and_save_with_their_reports(mirror_dir, tmp_path)
 
 
 def test_public_download_errors_are_those_of_the_shared_fetch_layer():
-    """The fetch machinery moved to framing._fetch; framing.datasets' public errors and the
-    old private import path of the registry still give the same objects."""
+    """The fetch machinery lives in framing._fetch; framing.datasets' public errors are its
+    objects."""
     import framing._fetch as fetch
     import framing.datasets as datasets
-    from framing.datasets import _registry
 
     assert datasets.ChecksumError is fetch.ChecksumError
     assert datasets.DownloadError is fetch.DownloadError
     assert issubclass(fetch.ChecksumError, fetch.DownloadError)
-    assert _registry.select is fetch.select

@@ -7,9 +7,9 @@ import shutil
 import pandas as pd
 import pytest
 
+from framing._fetch import select
 from framing.datasets import fetch_gvfc
 from framing.datasets._gvfc import _parse, site_of
-from framing.datasets._registry import select
 from framing.schema import validate_articles
 
 

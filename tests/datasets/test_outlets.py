@@ -68,7 +68,7 @@ def test_scales_agree_with_labels(outlets):
 def test_every_corpus_outlet_joins_by_key(outlets, articles):
     keys = set(articles["outlet"])
     assert len(keys) == 121 and keys <= set(outlets.index)
-    crosswalk = pd.read_csv(resources.files("framing.datasets") / "outlet_crosswalk.csv",
+    crosswalk = pd.read_csv(resources.files("framing") / "data" / "outlet_crosswalk.csv",
                             dtype=str, keep_default_na=False)
     assert keys <= set(crosswalk["outlet"])
     assert crosswalk["outlet"].is_unique
