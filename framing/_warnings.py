@@ -41,3 +41,62 @@ def warn_at_caller(message: str, category: type[Warning] = UserWarning) -> None:
     while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(prefixes):
         frame, level = frame.f_back, level + 1
     warnings.warn(message, category, stacklevel=level)
+
+
+def take_renamed(function: str, extra: dict, renames: dict[str, str],
+                 current: dict[str, tuple[object, object]]) -> dict[str, object]:
+    """Accept a parameter's old name for one release, with a DeprecationWarning naming the new.
+
+    A renamed public function keeps its new signature and takes ``**renamed``; this sorts
+    that mapping out. Why not a decorator: a wrapper defined here would hide the function's
+    docstring examples from :mod:`doctest`, which only runs functions of the module itself.
+
+    Parameters
+    ----------
+    function : str
+        The public function's name, for the messages.
+    extra : dict
+        The function's ``**renamed`` keyword arguments.
+    renames : dict
+        Old name -> new name.
+    current : dict
+        New name -> (the value the call gave it, its default).
+
+    Returns
+    -------
+    dict
+        New name -> value, for every name of ``current``: the old spelling's value where the
+        call used it, else the value given.
+
+    Raises
+    ------
+    TypeError
+        An unknown keyword (as Python raises it), or both spellings of one parameter.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     take_renamed("f", {"text_col": "body"}, {"text_col": "text_column"},
+    ...                  {"text_column": ("text", "text")})
+    {'text_column': 'body'}
+    >>> str(caught[0].message)
+    'f: text_col= is deprecated; use text_column= (the old name stops working in the next release)'
+    >>> caught[0].category.__name__
+    'DeprecationWarning'
+    """
+    unknown = sorted(set(extra) - set(renames))
+    if unknown:
+        raise TypeError(f"{function}() got an unexpected keyword argument {unknown[0]!r}")
+    values = {new: value for new, (value, _) in current.items()}
+    for old, value in extra.items():
+        new = renames[old]
+        given, default = current[new]
+        if given is not default and given != default:
+            raise TypeError(f"{function}() got both {new}= and its old name {old}=; pass "
+                            f"{new}= only")
+        warn_at_caller(f"{function}: {old}= is deprecated; use {new}= (the old name stops "
+                       "working in the next release)", DeprecationWarning)
+        values[new] = value
+    return values

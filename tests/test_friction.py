@@ -106,6 +106,6 @@ def test_leave_out_partisanship_without_outlet_column_names_it_and_the_fix():
 
 
 def test_leave_out_partisanship_missing_text_column_names_it():
-    with pytest.raises(KeyError, match=r"no column 'body'.*text_col"):
-        leave_out_partisanship(_articles(), "label_allsides", text_col="body", n_perm=10,
+    with pytest.raises(KeyError, match=r"no column 'body'.*text_column"):
+        leave_out_partisanship(_articles(), "label_allsides", text_column="body", n_perm=10,
                                n_boot=10)

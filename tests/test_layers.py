@@ -1,4 +1,5 @@
-"""The package's layers stay visible: no reach-ins to another subpackage's privates, no cycles.
+"""The package's layers stay visible: no reach-ins to another subpackage's privates, no cycles,
+no import from a lower layer to a higher one.
 
 Every module under ``framing/`` is parsed (never imported) and every import it can make is
 collected: ``import`` and ``from ... import`` statements anywhere in the file (inside functions
@@ -35,12 +36,22 @@ No module may import itself through others, counting every import above (package
 excepted). An import inside a function hides a cycle at import time, not the tangle: such
 modules can no longer be read, tested or moved one at a time.
 
+The layer rule
+--------------
+:data:`LAYERS` is the diagram of ``architecture.md`` ("Inside framing/: the layers"), lowest
+first: shared internals and contracts; resources and corpora; scorers; estimators and
+statistics; the faces a user calls. Every module belongs to exactly one layer: that of the
+longest entry naming it or a package above it (the root package ``framing`` names only its
+own ``__init__``, which holds the version). A module may import its own layer and the layers
+below, never a higher one, counting every import above (inside functions and lazy exports
+included: a deferred import still ties the lower layer to the higher one).
+
 Not seen: imports whose module name is computed at run time (other than the constants above)
 and files found through ``__file__`` path arithmetic.
 
-Known violations owned by work in progress sit in :data:`ALLOWED_REACH_INS` and
-:data:`ALLOWED_CYCLES`, each with its reason. An allowed entry that no longer occurs fails too,
-so the lists only shrink.
+Known violations owned by work in progress sit in :data:`ALLOWED_REACH_INS`,
+:data:`ALLOWED_CYCLES` and :data:`ALLOWED_LAYER_VIOLATIONS`, each with its reason. An allowed
+entry that no longer occurs fails too, so the lists only shrink.
 """
 
 from __future__ import annotations
@@ -57,25 +68,38 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1] / "framing"
 
 #: ``"importer -> the private module, attribute or package data it reaches"``: tolerated until
 #: the work named in the reason moves them; remove an entry when it is fixed.
-ALLOWED_REACH_INS: dict[str, str] = {
-    "framing.stream._score -> framing.features._extract":
-        "scores a chunk with features._extract._score, which the resume tests replace to "
-        "interrupt a run; needs a public chunk-scoring function (fitting is public now)",
-    "framing.features._learned -> framing.lexicons._normalize":
-        "framing.lexicons has no public term normaliser yet",
-    "framing.features._frames -> files of framing.lexicons":
-        "frame definitions and presence thresholds in lexicons/data/*.json need a public "
-        "framing.lexicons reader (frames owner, in progress)",
-    "framing._fetch._registry -> files of framing.datasets":
-        "registry.csv stays in framing/datasets/, where the README, the model cards "
-        "(models/_cards.py), tools/build_registry.py and framing/cli/models.py name it; move it "
-        "to framing/_fetch/ together with those",
-    "framing.schema -> files of framing.datasets":
-        "outlet identity moved to schema.py; its crosswalk file still lives in datasets/",
-}
+ALLOWED_REACH_INS: dict[str, str] = {}
 
 #: Import cycles tolerated for now: the sorted modules of the cycle -> why.
 ALLOWED_CYCLES: dict[tuple[str, ...], str] = {}
+
+#: The layers of ``framing/``, lowest first: (name, the modules and packages in it). A module
+#: takes the layer of the longest entry that is it or a package above it.
+LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    # The root package only holds ``__version__``; the shared internals below are the
+    # top-level private modules and the contracts every layer may use. The pretrained-model
+    # loader fetches and verifies weights for features and models alike, so it sits here
+    # and must never import the scorers that use it.
+    ("shared internals", ("framing", "framing.io", "framing.schema", "framing.tokenize",
+                          "framing._fetch", "framing._validation", "framing._config",
+                          "framing._lazy", "framing._progress", "framing._device",
+                          "framing._safety", "framing._tables", "framing._timezones",
+                          "framing._warnings", "framing._dask", "framing._pretrained")),
+    ("resources and corpora", ("framing.lexicons", "framing.collect", "framing.datasets")),
+    # framing.utils holds check_scorer, the common checks of the scorers beside it.
+    ("scorers", ("framing.features", "framing.stream", "framing.utils")),
+    ("estimators and statistics", ("framing.models", "framing.compare")),
+    # The entry points that live elsewhere for compatibility (``python -m framing``,
+    # ``python -m framing.collect``, the deprecated framing.score_cli and
+    # framing.collect.cli) only hand over to framing.cli: they are faces too.
+    ("faces", ("framing.cli", "framing.report", "framing.plot", "framing.explore",
+               "framing.__main__", "framing.score_cli", "framing.collect.cli",
+               "framing.collect.__main__")),
+)
+
+#: ``"importer -> imported module"`` going up the layers, tolerated until the work named in
+#: the reason fixes it; remove an entry when it is fixed.
+ALLOWED_LAYER_VIOLATIONS: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -339,6 +363,30 @@ def _path_around(group: set[str], graph: dict[str, set[str]]) -> list[str]:
     raise AssertionError(f"no cycle through {start}")  # a strongly connected group has one
 
 
+def layer_of(module: str, layers=LAYERS, root: str = "framing") -> int | None:
+    """Index in ``layers`` of the layer holding ``module`` (None when no entry names it)."""
+    best, depth = None, -1
+    for index, (_, members) in enumerate(layers):
+        for member in members:
+            covers = module == member or (member != root and module.startswith(member + "."))
+            if covers and member.count(".") > depth:
+                best, depth = index, member.count(".")
+    return best
+
+
+def layer_violations(package: Package, layers=LAYERS) -> dict[str, list[Edge]]:
+    """``"importer -> imported module"`` -> the statements importing from a higher layer."""
+    found: dict[str, list[Edge]] = {}
+    for edge in package.edges:
+        if edge.data or edge.target not in package.modules:
+            continue
+        low, high = (layer_of(edge.importer, layers, package.name),
+                     layer_of(edge.target, layers, package.name))
+        if low is not None and high is not None and high > low:
+            found.setdefault(f"{edge.importer} -> {edge.target}", []).append(edge)
+    return found
+
+
 # -- the checks on framing/ --------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -374,8 +422,31 @@ def test_allowed_cycles_still_occur(framing_package):
     assert not gone, f"fixed, so remove from ALLOWED_CYCLES in {__file__}: {gone}"
 
 
+def test_every_module_sits_in_a_layer(framing_package):
+    homeless = sorted(m for m in framing_package.modules if layer_of(m) is None)
+    assert not homeless, f"modules in no layer of LAYERS in {__file__}: {homeless}"
+
+
+def test_lower_layers_never_import_higher_ones(framing_package):
+    found = layer_violations(framing_package)
+    new = {key: edges for key, edges in found.items() if key not in ALLOWED_LAYER_VIOLATIONS}
+    names = [name for name, _ in LAYERS]
+    lines = [f"{framing_package.where(edge)}: {key} ({names[layer_of(edge.importer)]} imports "
+             f"{names[layer_of(edge.target)]})"
+             for key, edges in sorted(new.items()) for edge in edges]
+    assert not new, ("imports from a higher layer (layers lowest first: " + ", ".join(names)
+                     + "); move the shared code down or pass it in as an argument:\n"
+                     + "\n".join(lines))
+
+
+def test_allowed_layer_violations_still_occur(framing_package):
+    gone = sorted(set(ALLOWED_LAYER_VIOLATIONS) - set(layer_violations(framing_package)))
+    assert not gone, f"fixed, so remove from ALLOWED_LAYER_VIOLATIONS in {__file__}: {gone}"
+
+
 def test_allowlist_entries_give_reasons():
-    reasons = list(ALLOWED_REACH_INS.values()) + list(ALLOWED_CYCLES.values())
+    reasons = (list(ALLOWED_REACH_INS.values()) + list(ALLOWED_CYCLES.values())
+               + list(ALLOWED_LAYER_VIOLATIONS.values()))
     assert all(isinstance(r, str) and r.strip() for r in reasons)
 
 
@@ -502,6 +573,45 @@ def test_checker_resolves_relative_imports_from_packages_and_modules(tmp_path):
                        ("framing.models", "framing._validation.as_texts"),
                        ("framing.models._text", "framing._validation"),
                        ("framing.models._text", "framing.models._kinds")}
+
+
+_TOY_LAYERS = (("internals", ("framing", "framing._lazy")),
+               ("scorers", ("framing.features",)),
+               ("faces", ("framing.cli", "framing.features.cli")))
+
+
+def test_layer_of_takes_the_longest_entry_and_the_root_names_only_itself():
+    assert layer_of("framing", _TOY_LAYERS) == 0
+    assert layer_of("framing._lazy", _TOY_LAYERS) == 0
+    assert layer_of("framing.features._base", _TOY_LAYERS) == 1
+    assert layer_of("framing.features.cli", _TOY_LAYERS) == 2
+    assert layer_of("framing.features.cli_extra", _TOY_LAYERS) == 1  # a name, not a prefix
+    assert layer_of("framing.plot", _TOY_LAYERS) is None  # not swallowed by the root
+
+
+def test_checker_sees_an_upward_import_inside_a_function_and_in_lazy_exports(tmp_path):
+    package = _make_package(tmp_path, {
+        "__init__.py": "__version__ = '1'\n",
+        "_lazy.py": "def lazy_exports(package, exports):\n    pass\n",
+        "features/__init__.py": "from .._lazy import lazy_exports\n"
+                                "__getattr__, __dir__ = lazy_exports(__name__, "
+                                "{'main': 'framing.cli._main'})\n",
+        "features/_base.py": """
+            from .. import __version__
+
+            def report():
+                from framing.cli import main
+                return main, __version__
+            """,
+        "features/cli.py": "from framing.cli import main\n",
+        "cli/__init__.py": "from framing.features import _base\n\ndef main():\n    pass\n",
+        "cli/_main.py": "",
+    })
+    found = layer_violations(package, _TOY_LAYERS)
+    assert sorted(found) == ["framing.features -> framing.cli._main",
+                             "framing.features._base -> framing.cli"]
+    assert [package.where(edge) for edge in found["framing.features._base -> framing.cli"]] \
+        == [str(Path("framing/features/_base.py:5"))]
 
 
 def test_moved_helpers_still_importable_from_their_old_modules():

@@ -142,9 +142,8 @@ class _Interrupt(Exception):
 
 
 def _interrupting_score(after: int):
-    from framing.features import _extract
+    from framing.features import score_texts as real
 
-    real = _extract._score
     calls = {"n": 0}
 
     def score(*args, **kwargs):
@@ -163,7 +162,7 @@ def test_resume_after_interruption_gives_the_same_output(tmp_path, monkeypatch):
     score_corpus(source, straight, scorers=[scorer], chunk_size=10)
 
     out = tmp_path / "resumed.parquet"
-    monkeypatch.setattr("framing.features._extract._score", _interrupting_score(3))
+    monkeypatch.setattr("framing.stream._score.score_texts", _interrupting_score(3))
     with pytest.raises(_Interrupt):
         score_corpus(source, out, scorers=[scorer], chunk_size=10)
     assert not out.exists()
@@ -182,7 +181,7 @@ def test_resume_refuses_a_changed_input_or_options(tmp_path, monkeypatch):
     source = _write_jsonl(tmp_path / "c.jsonl", _rows(40))
     scorer = LexiconScorer(_lexicon())
     out = tmp_path / "s.parquet"
-    monkeypatch.setattr("framing.features._extract._score", _interrupting_score(1))
+    monkeypatch.setattr("framing.stream._score.score_texts", _interrupting_score(1))
     with pytest.raises(_Interrupt):
         score_corpus(source, out, scorers=[scorer], chunk_size=10)
     monkeypatch.undo()

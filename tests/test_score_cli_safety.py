@@ -63,9 +63,8 @@ class _Interrupt(Exception):
 
 def _interrupt_after(monkeypatch, chunks: int) -> None:
     """Make scoring raise after ``chunks`` chunks, as an interrupted run."""
-    from framing.features import _extract
+    from framing.features import score_texts as real
 
-    real = _extract._score
     calls = {"n": 0}
 
     def score(*args, **kwargs):
@@ -74,7 +73,7 @@ def _interrupt_after(monkeypatch, chunks: int) -> None:
             raise _Interrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("framing.features._extract._score", score)
+    monkeypatch.setattr("framing.stream._score.score_texts", score)
 
 
 # --- the output inside an input folder -----------------------------------------------------

@@ -2,8 +2,9 @@
 
 * :func:`fightin_words` — which words distinguish groups of articles: log-odds ratios with
   an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008), z-scores, p-values and
-  Benjamini-Hochberg q-values, with outlet signatures (mastheads, boilerplate) removed and a
-  leave-one-outlet-out check of every term.
+  Benjamini-Hochberg q-values, with outlet signatures (mastheads, boilerplate) removed (never
+  the terms of framing's own lexicons; an :class:`OutletSignatureWarning` gives the count) and
+  a leave-one-outlet-out check of every term.
 * :func:`outlet_scores` — per-outlet or per-leaning feature means with (two-stage)
   cluster-bootstrap confidence intervals.
 * :func:`leave_out_partisanship` — the leave-out estimator of Gentzkow, Shapiro & Taddy
@@ -15,7 +16,9 @@
 
 Results are tidy tables (``feature, group, estimate, ci_low, ci_high, n, method``, plus
 extra columns). Everything random takes a ``random_state``; the same call gives the same
-table. Names are imported lazily, so ``import framing.compare`` stays cheap.
+table. The articles' columns are named as across framing: ``by`` (the grouping column),
+``text_column``, ``outlet_column``; ``progress=True`` shows a bar on the slow calls. Names
+are imported lazily, so ``import framing.compare`` stays cheap.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ _EXPORTS = {
     "fightin_words": "._fightin",
     "log_odds_dirichlet": "._fightin",
     "outlet_signature_terms": "._fightin",
+    "OutletSignatureWarning": "._fightin",
     "top_terms": "._fightin",
     "outlet_scores": "._bootstrap",
     "leave_out_partisanship": "._partisanship",

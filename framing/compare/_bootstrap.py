@@ -7,6 +7,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .._dask import as_dask
+from .._progress import progress_bar
 from ._common import (
     RESULT_COLUMNS,
     align_features,
@@ -33,13 +34,14 @@ def _chunks(n_boot: int, n_items: int):
     return [(start, min(n_boot, start + step)) for start in range(0, n_boot, step)]
 
 
-def _article_bootstrap(values, present, n_boot, rng):
+def _article_bootstrap(values, present, n_boot, rng, bar):
     """Means over articles resampled with replacement: (n_boot, n_features)."""
     n = values.shape[0]
     out = np.empty((n_boot, values.shape[1]))
     for start, stop in _chunks(n_boot, n):
         weights = rng.multinomial(n, np.full(n, 1.0 / n), size=stop - start).astype(np.float64)
         out[start:stop] = _weighted_means(weights, values, present)
+        bar.update(stop - start)
     return out
 
 
@@ -50,7 +52,7 @@ def _article_jackknife(values, present):
         return (total - values) / (count - present)
 
 
-def _two_stage(values, present, codes, n_clusters, n_boot, rng, weight):
+def _two_stage(values, present, codes, n_clusters, n_boot, rng, weight, bar):
     """Resample clusters, then articles within each drawn cluster: (n_boot, n_features).
 
     A cluster drawn ``m`` times contributes ``m`` independent article resamples; their
@@ -81,6 +83,7 @@ def _two_stage(values, present, codes, n_clusters, n_boot, rng, weight):
                 denominator += np.where(has, times[:, [c]], 0.0)
         with np.errstate(invalid="ignore", divide="ignore"):
             out[start:stop] = numerator / denominator
+        bar.update(size)
     return out
 
 
@@ -112,7 +115,7 @@ def _labels(articles, column, name):
 
 def outlet_scores(features, articles, by="outlet", *, cluster="outlet", n_boot: int = 2000,
                   ci: float = 0.95, ci_method: str = "percentile", weight: str = "articles",
-                  random_state: int = 0) -> pd.DataFrame:
+                  random_state: int = 0, progress: bool = False) -> pd.DataFrame:
     """Mean of each feature per outlet (or per group of outlets) with bootstrap CIs.
 
     The resampling follows how the data were gathered:
@@ -153,6 +156,9 @@ def outlet_scores(features, articles, by="outlet", *, cluster="outlet", n_boot: 
         once).
     random_state : int, default 0
         Seed; each group's draws depend only on the seed and the group's name.
+    progress : bool, default False
+        Show a progress bar of the bootstrap replicates, ticking per chunk of draws (per
+        group at least).
 
     Returns
     -------
@@ -198,46 +204,60 @@ def outlet_scores(features, articles, by="outlet", *, cluster="outlet", n_boot: 
     group_values = groups.astype(object)
     levels = (list(groups.cat.categories) if isinstance(groups.dtype, pd.CategoricalDtype)
               else sorted(group_values.dropna().unique().tolist(), key=str))
-    for level in levels:
-        index = np.flatnonzero((group_values == level).to_numpy())
-        if index.size == 0:
-            continue
-        values = values_all[index]
-        present = (~np.isnan(values)).astype(np.float64)
-        filled = np.nan_to_num(values, nan=0.0)
-        rng = group_rng(random_state, level)
-        if clusters is None:
-            with np.errstate(invalid="ignore", divide="ignore"):
-                estimate = filled.sum(axis=0) / present.sum(axis=0)
-            units = index.size
-            replicates = (_article_bootstrap(filled, present, n_boot, rng) if units >= 2
-                          else None)
-            jackknife = _article_jackknife(filled, present) if ci_method == "bca" else None
-            n_clusters = 1
-            method = "article bootstrap"
-        else:
-            codes, names = pd.factorize(clusters.iloc[index].astype(object), sort=True)
-            if np.any(codes < 0):
-                raise ValueError(f"group {level!r} has articles with no {cluster!r}")
-            n_clusters = units = len(names)
-            estimate = _cluster_estimate(filled, present, codes, n_clusters, weight)
-            replicates = (_two_stage(filled, present, codes, n_clusters, n_boot, rng, weight)
-                          if units >= 2 else None)
-            jackknife = (np.array([_cluster_estimate(filled, present, codes, n_clusters,
-                                                     weight, drop=c)
-                                   for c in range(n_clusters)])
-                         if ci_method == "bca" and units >= 2 else None)
-            method = f"two-stage cluster bootstrap ({weight}-weighted)"
-        if replicates is None:
-            low = high = se = np.full(values.shape[1], np.nan)
-        else:
-            low, high = percentile_interval(replicates, estimate, ci, ci_method, jackknife)
-            se = np.nanstd(replicates, axis=0, ddof=1)
-        for j, name in enumerate(frame.columns):
-            rows.append({"feature": name, "group": level, "estimate": estimate[j],
-                         "ci_low": low[j], "ci_high": high[j],
-                         "n": int(present[:, j].sum()), "method": f"{method}, {ci_method}",
-                         "n_clusters": n_clusters, "se": se[j]})
+    bar = progress_bar(total=n_boot * len(levels), enabled=progress, desc="outlet scores",
+                       unit="draw")
+    try:
+        for level in levels:
+            rows += _group_rows(level, group_values, values_all, frame.columns, clusters,
+                                cluster, n_boot, ci, ci_method, weight, random_state, bar)
+    finally:
+        bar.close()
     table = pd.DataFrame(rows, columns=RESULT_COLUMNS + ["n_clusters", "se"])
     table.attrs.update({"n_boot": int(n_boot), "ci": float(ci), "random_state": random_state})
     return table
+
+
+def _group_rows(level, group_values, values_all, columns, clusters, cluster, n_boot, ci,
+                ci_method, weight, random_state, bar) -> list[dict]:
+    """The rows of one group of :func:`outlet_scores` (one per feature)."""
+    index = np.flatnonzero((group_values == level).to_numpy())
+    if index.size == 0:
+        bar.update(n_boot)
+        return []
+    values = values_all[index]
+    present = (~np.isnan(values)).astype(np.float64)
+    filled = np.nan_to_num(values, nan=0.0)
+    rng = group_rng(random_state, level)
+    if clusters is None:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            estimate = filled.sum(axis=0) / present.sum(axis=0)
+        units = index.size
+        replicates = (_article_bootstrap(filled, present, n_boot, rng, bar) if units >= 2
+                      else None)
+        jackknife = _article_jackknife(filled, present) if ci_method == "bca" else None
+        n_clusters = 1
+        method = "article bootstrap"
+    else:
+        codes, names = pd.factorize(clusters.iloc[index].astype(object), sort=True)
+        if np.any(codes < 0):
+            raise ValueError(f"group {level!r} has articles with no {cluster!r}")
+        n_clusters = units = len(names)
+        estimate = _cluster_estimate(filled, present, codes, n_clusters, weight)
+        replicates = (_two_stage(filled, present, codes, n_clusters, n_boot, rng, weight, bar)
+                      if units >= 2 else None)
+        jackknife = (np.array([_cluster_estimate(filled, present, codes, n_clusters,
+                                                 weight, drop=c)
+                               for c in range(n_clusters)])
+                     if ci_method == "bca" and units >= 2 else None)
+        method = f"two-stage cluster bootstrap ({weight}-weighted)"
+    if replicates is None:
+        bar.update(n_boot)  # no interval to draw: the group's share of the bar is done
+        low = high = se = np.full(values.shape[1], np.nan)
+    else:
+        low, high = percentile_interval(replicates, estimate, ci, ci_method, jackknife)
+        se = np.nanstd(replicates, axis=0, ddof=1)
+    return [{"feature": name, "group": level, "estimate": estimate[j],
+             "ci_low": low[j], "ci_high": high[j],
+             "n": int(present[:, j].sum()), "method": f"{method}, {ci_method}",
+             "n_clusters": n_clusters, "se": se[j]}
+            for j, name in enumerate(columns)]

@@ -8,15 +8,32 @@ import scipy.sparse as sp
 from scipy.special import ndtr, ndtri
 
 from .._dask import as_dask
+from .._progress import progress_bar
+from .._warnings import take_renamed, warn_at_caller
 from ._common import group_levels, group_rng
 from ._distributed import background_counts, levels_of, select_terms, tally
 from ._multiple_testing import bh_qvalues
 from ._tokens import TOKEN_PATTERN, article_texts, count_terms, group_indicator
 
-__all__ = ["fightin_words", "log_odds_dirichlet", "outlet_signature_terms", "top_terms"]
+__all__ = ["OutletSignatureWarning", "fightin_words", "log_odds_dirichlet",
+           "outlet_signature_terms", "top_terms"]
 
 COLUMNS = ["term", "group", "comparison", "delta", "se", "z", "p_value", "q_value",
            "count_group", "count_other", "significant"]
+#: Old parameter names of :func:`fightin_words`, accepted for one release.
+_RENAMED = {"group_col": "by", "text_col": "text_column", "outlet_col": "outlet_column"}
+#: Excluded terms matched against the lexicons at a time (bounds the matcher's memory).
+_LEXICON_BATCH = 20_000
+
+
+class OutletSignatureWarning(UserWarning):
+    """Terms were dropped from a comparison as outlet signatures (mastheads, bylines...).
+
+    Filter it once the count is known: ``warnings.simplefilter("ignore",
+    OutletSignatureWarning)``.
+    """
+
+
 #: Half a count added to every term of a user-given background, so a term the background
 #: never uses still has a positive prior (and a finite log-odds).
 _BACKGROUND_PSEUDOCOUNT = 0.5
@@ -57,7 +74,8 @@ def _z_scores(by_group, background, prior_scale, specs):
         yield delta, se, z, y_j
 
 
-def _robustness(counts, doc_groups, clusters, by_group, background, prior_scale, specs):
+def _robustness(counts, doc_groups, clusters, by_group, background, prior_scale, specs,
+                bar=None):
     """For each comparison, the z nearest zero over fits that leave one cluster out.
 
     Returns, per comparison, (worst z signed like the full-data z, index of that cluster)
@@ -77,6 +95,8 @@ def _robustness(counts, doc_groups, clusters, by_group, background, prior_scale,
         removed = np.asarray(counts[rows].sum(axis=0)).ravel()
         reduced = by_group.copy()
         reduced[g] -= removed
+        if bar is not None:
+            bar.update()
         if reduced[g].sum() == 0:
             continue  # the group would be empty: no comparison to make
         for k, (_, _, z, _) in enumerate(_z_scores(reduced, background, prior_scale, specs)):
@@ -89,7 +109,7 @@ def _robustness(counts, doc_groups, clusters, by_group, background, prior_scale,
 
 
 def _permutation_p(counts, doc_groups, clusters, n_levels, background, prior_scale, specs,
-                   observed, n_perm, random_state):
+                   observed, n_perm, random_state, bar=None):
     """Two-sided permutation p-value of every term's z when whole clusters swap groups.
 
     Units are (cluster, group) pairs; each permutation shuffles their groups (keeping how
@@ -107,6 +127,8 @@ def _permutation_p(counts, doc_groups, clusters, n_levels, background, prior_sca
     exceed = np.zeros((len(specs), counts.shape[1]))
     done = 0
     for _ in range(n_perm):
+        if bar is not None:
+            bar.update()
         shuffled = rng.permutation(unit_group)
         assign = sp.csr_matrix((np.ones(shuffled.size), (shuffled, np.arange(shuffled.size))),
                                shape=(n_levels, shuffled.size))
@@ -122,7 +144,8 @@ def _permutation_p(counts, doc_groups, clusters, n_levels, background, prior_sca
 def log_odds_dirichlet(counts, labels, terms, *, groups=None, background=None,
                        prior_scale: float = 1.0, comparisons: str = "all",
                        alpha: float = 0.05, clusters=None, leave_one_out: bool = True,
-                       n_perm: int = 0, random_state: int = 0) -> pd.DataFrame:
+                       n_perm: int = 0, random_state: int = 0, progress: bool = False
+                       ) -> pd.DataFrame:
     """Fightin' words from a document-term count matrix and one group label per document.
 
     The engine behind :func:`fightin_words`, for counts made any way (for example on a
@@ -182,6 +205,9 @@ def log_odds_dirichlet(counts, labels, terms, *, groups=None, background=None,
         corrected.
     random_state : int, default 0
         Seed of the permutations.
+    progress : bool, default False
+        Show a progress bar ticking per leave-one-outlet-out refit and per permutation
+        (the slow parts).
 
     Returns
     -------
@@ -247,16 +273,26 @@ def log_odds_dirichlet(counts, labels, terms, *, groups=None, background=None,
         clusters = np.asarray(clusters, dtype=object)
         if clusters.size != len(labels):
             raise ValueError(f"{len(labels)} documents but {clusters.size} clusters")
+    if n_perm and clusters is None:
+        raise ValueError("n_perm needs clusters (the outlet of each document)")
+    n_refits = 0
     if clusters is not None and leave_one_out:
-        robust, cluster_levels = _robustness(counts, doc_groups, clusters[in_groups],
-                                             by_group, background, prior_scale, specs)
-    observed = [z for _, _, z, _ in _z_scores(by_group, background, prior_scale, specs)]
-    null = None
-    if n_perm:
-        if clusters is None:
-            raise ValueError("n_perm needs clusters (the outlet of each document)")
-        null = _permutation_p(counts, doc_groups, clusters[in_groups], len(levels),
-                              background, prior_scale, specs, observed, n_perm, random_state)
+        n_refits = len(pd.MultiIndex.from_arrays([clusters[in_groups], doc_groups]).unique())
+    bar = progress_bar(total=n_refits + int(n_perm), enabled=progress,
+                       desc="fightin' words", unit="fit")
+    try:
+        if n_refits:
+            robust, cluster_levels = _robustness(counts, doc_groups, clusters[in_groups],
+                                                 by_group, background, prior_scale, specs,
+                                                 bar)
+        observed = [z for _, _, z, _ in _z_scores(by_group, background, prior_scale, specs)]
+        null = None
+        if n_perm:
+            null = _permutation_p(counts, doc_groups, clusters[in_groups], len(levels),
+                                  background, prior_scale, specs, observed, n_perm,
+                                  random_state, bar)
+    finally:
+        bar.close()
 
     frames = []
     for k, (spec, (delta, se, z, other)) in enumerate(
@@ -349,17 +385,19 @@ def outlet_signature_terms(counts, terms, outlets, max_share: float = 0.5) -> pd
     return table.iloc[order].reset_index(drop=True)
 
 
-def fightin_words(articles, group_col: str, *, groups=None, comparisons: str = "all",
-                  text_col: str = "text", title: bool = False, background=None,
+def fightin_words(articles, by: str | None = None, *, groups=None, comparisons: str = "all",
+                  text_column: str = "text", title: bool = False, background=None,
                   prior_scale: float = 1.0, alpha: float = 0.05, max_outlet_share="auto",
-                  outlet_col: str = "outlet", ngram_range=(1, 1), min_df=1,
-                  stop_words=None, binary: bool = False, token_pattern: str = TOKEN_PATTERN,
-                  us_spellings: bool = True, outlet_robustness: bool = True,
-                  n_perm: int = 200, random_state: int = 0, return_excluded: bool = False):
+                  outlet_column: str = "outlet", keep_lexicon_terms=True,
+                  ngram_range=(1, 1), min_df=1, stop_words=None, binary: bool = False,
+                  token_pattern: str = TOKEN_PATTERN, us_spellings: bool = True,
+                  outlet_robustness: bool = True, n_perm: int = 200, random_state: int = 0,
+                  return_excluded: bool = False, progress: bool = False, **renamed):
     """Which words distinguish groups of articles: Monroe et al.'s (2008) fightin' words.
 
     Counts words with :func:`count_terms`, drops outlet-signature terms (see
-    ``max_outlet_share``), then scores every term for every group against the rest and
+    ``max_outlet_share``; never the terms of framing's own lexicons, and a warning says how
+    many were dropped), then scores every term for every group against the rest and
     against each other group with :func:`log_odds_dirichlet`: log-odds ratios under an
     informative Dirichlet prior, z-scores, two-sided p-values and Benjamini-Hochberg
     q-values; with an outlet column, a leave-one-outlet-out refit (``robust``) and an
@@ -369,18 +407,20 @@ def fightin_words(articles, group_col: str, *, groups=None, comparisons: str = "
     Parameters
     ----------
     articles : DataFrame, dask DataFrame or path
-        Articles (:mod:`framing.schema`) with ``text_col`` and ``group_col``. A dask
+        Articles (:mod:`framing.schema`) with ``text_column`` and ``by``. A dask
         DataFrame (or a parquet file or folder) is counted partition by partition on the
         active dask scheduler; the table equals the pandas one for the same rows.
-    group_col : str
-        The grouping column, e.g. ``"label_allsides"`` (left/center/right) or ``"outlet"``.
+    by : str
+        The grouping column, e.g. ``"label_allsides"`` (left/center/right) or ``"outlet"``
+        (required; formerly ``group_col``, still accepted for one release with a
+        DeprecationWarning, as are ``text_col`` and ``outlet_col``).
     groups : sequence, optional
         Compare only these groups, in this order (e.g. ``["left", "right"]``); articles in
         other groups are dropped before counting. A group no article has raises
         ValueError, naming the groups present.
     comparisons : {"all", "vs_rest", "pairwise"}, default "all"
         See :func:`log_odds_dirichlet`.
-    text_col : str, default "text"
+    text_column : str, default "text"
     title : bool, default False
         Count the headline too.
     background : DataFrame, dask DataFrame or sequence of str, optional
@@ -393,31 +433,42 @@ def fightin_words(articles, group_col: str, *, groups=None, comparisons: str = "
     max_outlet_share : float, None or "auto", default "auto"
         Drop terms more than this share of whose occurrences come from one outlet
         (:func:`outlet_signature_terms`) before scoring. ``"auto"`` means 0.5 when
-        ``outlet_col`` exists and is not ``group_col`` (comparing outlets with each other
-        keeps every term), else no exclusion. None keeps every term.
-    outlet_col : str, default "outlet"
+        ``outlet_column`` exists and is not ``by`` (comparing outlets with each other
+        keeps every term), else no exclusion. None keeps every term. When terms are
+        dropped, an :class:`OutletSignatureWarning` says how many.
+    outlet_column : str, default "outlet"
+    keep_lexicon_terms : bool or sequence of str or Lexicon, default True
+        Never drop these lexicons' terms as outlet signatures: True means the lexicons
+        framing authors (``framing.lexicons.list_lexicons()`` of kind ``"authored"``), whose
+        terms its scorers count (``amnesty``, ``illegals``, ``undocumented``...), so a
+        word a scorer measures stays comparable here. A term is kept when the whole term
+        (inflections included, case ignored) is a lexicon entry. False drops every
+        signature.
     ngram_range, min_df, stop_words, binary, token_pattern, us_spellings
         Tokenisation, see :func:`count_terms`. Defaults: lower-cased single words, every
         word kept (stop words too: the prior shrinks them), token counts, "U.S."/"US" read
         as "united states".
     outlet_robustness : bool, default True
-        When ``outlet_col`` exists and is not ``group_col``, refit leaving out one outlet
+        When ``outlet_column`` exists and is not ``by``, refit leaving out one outlet
         at a time and add ``z_loo``, ``loo_outlet`` and ``robust`` (see
         :func:`log_odds_dirichlet`'s ``clusters``): whether a term still separates the
         groups when any single outlet is unseen.
     n_perm : int, default 200
-        When ``outlet_col`` exists and is not ``group_col``: outlet-level permutations for
+        When ``outlet_column`` exists and is not ``by``: outlet-level permutations for
         the ``p_perm`` column (see :func:`log_odds_dirichlet`). 0 turns it off.
     random_state : int, default 0
         Seed of the permutations.
     return_excluded : bool, default False
         Also return the excluded outlet-signature terms.
+    progress : bool, default False
+        Show a progress bar ticking per leave-one-outlet-out refit and per permutation.
 
     Returns
     -------
     table : DataFrame
         See :func:`log_odds_dirichlet`; ``attrs`` also holds ``n_documents``,
-        ``max_outlet_share`` and ``n_excluded``.
+        ``max_outlet_share``, ``n_excluded`` and ``lexicon_terms_kept`` (the signature
+        terms kept because a lexicon of ``keep_lexicon_terms`` has them).
     excluded : DataFrame
         Only with ``return_excluded``: :func:`outlet_signature_terms`' table.
 
@@ -444,6 +495,16 @@ def fightin_words(articles, group_col: str, *, groups=None, comparisons: str = "
     >>> table.loc[table.group == "left", "term"].head(2).tolist()
     ['undocumented', 'families']
     """
+    if renamed:
+        named = take_renamed("fightin_words", renamed, _RENAMED,
+                             {"by": (by, None), "text_column": (text_column, "text"),
+                              "outlet_column": (outlet_column, "outlet")})
+        by, text_column, outlet_column = (named["by"], named["text_column"],
+                                          named["outlet_column"])
+    if by is None:
+        raise TypeError("fightin_words() missing the grouping column: pass by=, e.g. "
+                        "by=\"label_allsides\"")
+    group_col, text_col, outlet_col = by, text_column, outlet_column
     tokens = {"ngram_range": ngram_range, "stop_words": stop_words, "binary": binary,
               "token_pattern": token_pattern, "us_spellings": us_spellings}
     distributed = as_dask(articles)
@@ -479,6 +540,13 @@ def fightin_words(articles, group_col: str, *, groups=None, comparisons: str = "
         if not has_outlet:
             raise KeyError(f"max_outlet_share needs an {outlet_col!r} column")
         excluded = outlet_signature_terms(counts, terms, outlets, max_share=max_outlet_share)
+    kept_lexicon_terms: list[str] = []
+    if len(excluded) and keep_lexicon_terms is not False:
+        own = _lexicon_term_mask(excluded["term"].to_numpy(dtype=object), keep_lexicon_terms)
+        kept_lexicon_terms = excluded.loc[own, "term"].tolist()
+        excluded = excluded.loc[~own].reset_index(drop=True)
+    if len(excluded) or kept_lexicon_terms:
+        _warn_excluded(len(excluded), kept_lexicon_terms, max_outlet_share, n_terms=len(terms))
     keep_terms = ~pd.Index(terms).isin(excluded["term"])
     counts, terms = counts[:, keep_terms], terms[keep_terms]
 
@@ -498,10 +566,55 @@ def fightin_words(articles, group_col: str, *, groups=None, comparisons: str = "
                                prior_scale=prior_scale, comparisons=comparisons, alpha=alpha,
                                clusters=outlets if by_outlet else None,
                                leave_one_out=outlet_robustness,
-                               n_perm=n_perm if by_outlet else 0, random_state=random_state)
+                               n_perm=n_perm if by_outlet else 0, random_state=random_state,
+                               progress=progress)
     table.attrs.update({"n_documents": n_documents, "max_outlet_share": max_outlet_share,
-                        "n_excluded": len(excluded)})
+                        "n_excluded": len(excluded),
+                        "lexicon_terms_kept": kept_lexicon_terms})
     return (table, excluded) if return_excluded else table
+
+
+def _lexicon_term_mask(terms: np.ndarray, lexicons) -> np.ndarray:
+    """Which of ``terms`` are, as a whole, an entry of ``lexicons`` (see fightin_words).
+
+    The terms are matched as texts by :class:`framing.lexicons.LexiconMatcher`, so an
+    inflected form (``aliens`` for ``alien``) or a wildcard entry counts; case is ignored,
+    as the counted terms are lower-cased (``ice`` stands for ``ICE`` too).
+    """
+    from ..lexicons import Lexicon, LexiconMatcher, list_lexicons, load_lexicon
+
+    if lexicons is True:
+        listed = list_lexicons()
+        lexicons = listed.loc[listed["kind"] == "authored", "name"].tolist()
+    elif isinstance(lexicons, str | Lexicon):
+        lexicons = [lexicons]
+    loaded = [lex if isinstance(lex, Lexicon) else load_lexicon(lex) for lex in lexicons]
+    if not loaded or not len(terms):
+        return np.zeros(len(terms), dtype=bool)
+    # Case-insensitive copies: a lexicon's case rule is about texts, not lower-cased counts.
+    caseless = [Lexicon(name=lex.name, entries=lex.entries.assign(case_sensitive=False))
+                for lex in loaded]
+    matcher = LexiconMatcher(caseless, negation=False, overlap="all")
+    lengths = np.fromiter((len(t) for t in terms), dtype=np.int64, count=len(terms))
+    mask = np.zeros(len(terms), dtype=bool)
+    for first in range(0, len(terms), _LEXICON_BATCH):
+        batch = [str(t) for t in terms[first:first + _LEXICON_BATCH]]
+        found = matcher.find(batch)
+        whole = (found.start == 0) & (found.end == lengths[first + found.doc])
+        mask[first + found.doc[whole]] = True
+    return mask
+
+
+def _warn_excluded(n_excluded: int, kept: list[str], max_share: float, n_terms: int) -> None:
+    """Say how many outlet-signature terms left the comparison, and how to see them."""
+    shown = ", ".join(kept[:5]) + (", ..." if len(kept) > 5 else "")
+    kept_note = (f"; {len(kept):,} signature term(s) of framing's lexicons kept ({shown})"
+                 if kept else "")
+    warn_at_caller(
+        f"fightin_words excluded {n_excluded:,} of {n_terms:,} terms as outlet signatures "
+        f"(more than {max_share:g} of their uses in one outlet){kept_note}; see them with "
+        "return_excluded=True, keep every term with max_outlet_share=None",
+        OutletSignatureWarning)
 
 
 def _check_groups_present(labels: pd.Series, levels: list, group_col: str) -> None:

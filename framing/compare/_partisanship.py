@@ -7,12 +7,17 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .._dask import as_dask
+from .._progress import progress_bar
+from .._warnings import take_renamed
 from ._common import group_levels, group_rng
 from ._distributed import aggregate, count_articles, levels_of, select_terms, tally
 from ._fightin import outlet_signature_terms
 from ._tokens import TOKEN_PATTERN, article_texts, count_terms
 
 __all__ = ["leave_out_partisanship", "partisanship_from_counts"]
+
+#: Old parameter names of :func:`leave_out_partisanship`, accepted for one release.
+_RENAMED = {"group_col": "by", "text_col": "text_column", "outlet_col": "outlet_column"}
 
 
 class _Units:
@@ -91,7 +96,8 @@ class _Units:
 
 
 def partisanship_from_counts(counts, labels, *, clusters=None, n_perm: int = 1000,
-                             n_boot: int = 1000, ci: float = 0.95, random_state: int = 0):
+                             n_boot: int = 1000, ci: float = 0.95, random_state: int = 0,
+                             progress: bool = False):
     """Leave-out and plug-in partisanship of two groups of units from their phrase counts.
 
     The engine behind :func:`leave_out_partisanship`; see there for the estimator.
@@ -110,6 +116,8 @@ def partisanship_from_counts(counts, labels, *, clusters=None, n_perm: int = 100
         Permutations for the null, bootstrap replicates for the interval.
     ci : float, default 0.95
     random_state : int, default 0
+    progress : bool, default False
+        Show a progress bar ticking per permutation and per bootstrap replicate.
 
     Returns
     -------
@@ -136,7 +144,8 @@ def partisanship_from_counts(counts, labels, *, clusters=None, n_perm: int = 100
     totals = np.asarray(counts.sum(axis=1)).ravel()
     if np.any(totals <= 0):
         kept = np.flatnonzero(totals > 0)
-        return _drop_empty(counts, y, clusters, kept, n_perm, n_boot, ci, random_state)
+        return _drop_empty(counts, y, clusters, kept, n_perm, n_boot, ci, random_state,
+                           progress)
     if set(np.unique(y)) != {0, 1}:
         raise ValueError("labels must contain both groups (0 and 1)")
     # Clusters are (cluster, group) pairs, so a cluster filed under both groups is two and
@@ -155,27 +164,16 @@ def partisanship_from_counts(counts, labels, *, clusters=None, n_perm: int = 100
         estimate, scores = units.estimate(y, ones, leave_out)
         result[name] = {"estimate": estimate, "scores": scores}
 
-    rng_perm = group_rng(random_state, "permutation")
-    null = {"leave-out": np.empty(n_perm), "plug-in": np.empty(n_perm)}
-    unit_null = np.empty((n_perm, units.n))
-    for b in range(n_perm):
-        y_perm = rng_perm.permutation(cluster_y)[cluster_codes]
-        null["leave-out"][b], unit_null[b] = units.estimate(y_perm, ones, True)
-        null["plug-in"][b] = units.estimate(y_perm, ones, False)[0]
-
-    # The interval is for the leave-out estimate only: a bootstrap sample repeats units,
-    # and the plug-in estimate, which keeps a unit's own counts, reads the copies as
-    # agreement (its replicates sit above its estimate).
-    rng_boot = group_rng(random_state, "bootstrap")
-    boot = {"leave-out": np.empty(n_boot), "plug-in": np.full(n_boot, np.nan)}
-    members = [np.flatnonzero(cluster_y == g) for g in (0, 1)]
-    for b in range(n_boot):
-        times = np.zeros(n_clusters)
-        for group in members:  # stratified: each group keeps its number of clusters
-            times[group] = rng_boot.multinomial(group.size, np.full(group.size, 1 / group.size))
-        boot["leave-out"][b] = units.estimate(y, times, True)[0]
+    bar = progress_bar(total=n_perm + n_boot, enabled=progress, desc="partisanship",
+                       unit="draw")
+    try:
+        null, unit_null, boot = _draws(units, y, cluster_y, cluster_codes, n_perm, n_boot,
+                                       random_state, bar)
+    finally:
+        bar.close()
 
     tail = (1 - ci) / 2
+
     summary = {}
     for name in ("leave-out", "plug-in"):
         estimate = result[name]["estimate"]
@@ -204,25 +202,54 @@ def partisanship_from_counts(counts, labels, *, clusters=None, n_perm: int = 100
     return summary, table
 
 
-def _drop_empty(counts, y, clusters, kept, n_perm, n_boot, ci, random_state):
+def _draws(units, y, cluster_y, cluster_codes, n_perm, n_boot, random_state, bar):
+    """The permutation null (both estimators, and per unit) and the bootstrap replicates."""
+    n_clusters = cluster_y.size
+    ones = np.ones(n_clusters)
+    rng_perm = group_rng(random_state, "permutation")
+    null = {"leave-out": np.empty(n_perm), "plug-in": np.empty(n_perm)}
+    unit_null = np.empty((n_perm, units.n))
+    for b in range(n_perm):
+        y_perm = rng_perm.permutation(cluster_y)[cluster_codes]
+        null["leave-out"][b], unit_null[b] = units.estimate(y_perm, ones, True)
+        null["plug-in"][b] = units.estimate(y_perm, ones, False)[0]
+        bar.update()
+
+    # The interval is for the leave-out estimate only: a bootstrap sample repeats units,
+    # and the plug-in estimate, which keeps a unit's own counts, reads the copies as
+    # agreement (its replicates sit above its estimate).
+    rng_boot = group_rng(random_state, "bootstrap")
+    boot = {"leave-out": np.empty(n_boot), "plug-in": np.full(n_boot, np.nan)}
+    members = [np.flatnonzero(cluster_y == g) for g in (0, 1)]
+    for b in range(n_boot):
+        times = np.zeros(n_clusters)
+        for group in members:  # stratified: each group keeps its number of clusters
+            times[group] = rng_boot.multinomial(group.size, np.full(group.size, 1 / group.size))
+        boot["leave-out"][b] = units.estimate(y, times, True)[0]
+        bar.update()
+    return null, unit_null, boot
+
+
+def _drop_empty(counts, y, clusters, kept, n_perm, n_boot, ci, random_state, progress):
     """Rerun without the units that have no phrase; their rows come back as NaN."""
     clusters = None if clusters is None else np.asarray(clusters, dtype=object)[kept]
     summary, table = partisanship_from_counts(counts[kept], y[kept], clusters=clusters,
                                               n_perm=n_perm, n_boot=n_boot, ci=ci,
-                                              random_state=random_state)
+                                              random_state=random_state, progress=progress)
     full = pd.DataFrame(np.nan, index=np.arange(y.size), columns=table.columns)
     full.iloc[kept] = table.to_numpy()
     full["n_tokens"] = full["n_tokens"].fillna(0).astype(np.int64)
     return summary, full
 
 
-def leave_out_partisanship(articles, group_col: str, *, groups=None, unit="outlet",
-                           cluster="auto", text_col: str = "text", title: bool = False,
+def leave_out_partisanship(articles, by: str | None = None, *, groups=None, unit="outlet",
+                           cluster="auto", text_column: str = "text", title: bool = False,
                            n_perm: int = 1000, n_boot: int = 1000, ci: float = 0.95,
                            random_state: int = 0, max_outlet_share="auto",
-                           outlet_col: str = "outlet", ngram_range=(1, 1), min_df=1,
+                           outlet_column: str = "outlet", ngram_range=(1, 1), min_df=1,
                            stop_words=None, us_spellings: bool = True,
-                           token_pattern: str = TOKEN_PATTERN, return_units: bool = False):
+                           token_pattern: str = TOKEN_PATTERN, return_units: bool = False,
+                           progress: bool = False, **renamed):
     """How easily a reader could tell two groups apart from one phrase: GST's leave-out estimator.
 
     Gentzkow, Shapiro & Taddy (2019, *Econometrica* 87(4), "Measuring Group Differences in
@@ -256,17 +283,19 @@ def leave_out_partisanship(articles, group_col: str, *, groups=None, unit="outle
     articles : DataFrame, dask DataFrame or path
         A dask DataFrame (or a parquet file or folder) is counted partition by partition on
         the active dask scheduler; the tables equal the pandas ones for the same rows.
-    group_col : str
-        e.g. ``"label_allsides"``.
+    by : str
+        The grouping column, e.g. ``"label_allsides"`` (required; formerly ``group_col``,
+        still accepted for one release with a DeprecationWarning, as are ``text_col`` and
+        ``outlet_col``).
     groups : (str, str), optional
-        The two groups ``A, B`` (required when ``group_col`` has more than two values).
+        The two groups ``A, B`` (required when ``by`` has more than two values).
     unit : str or None, default "outlet"
         Units whose articles are pooled (a column name), or None for single articles.
     cluster : str, None or "auto"
         Clusters left out together, permuted together and resampled together.
-        ``"auto"``: ``outlet_col`` when units are articles and it exists, else the units
+        ``"auto"``: ``outlet_column`` when units are articles and it exists, else the units
         themselves.
-    text_col, title, ngram_range, min_df, stop_words, us_spellings, token_pattern
+    text_column, title, ngram_range, min_df, stop_words, us_spellings, token_pattern
         What counts as a phrase (see :func:`framing.compare.count_terms`). GST use bigrams
         of stemmed words; the default here is single words.
     n_perm : int, default 1000
@@ -275,10 +304,13 @@ def leave_out_partisanship(articles, group_col: str, *, groups=None, unit="outle
     random_state : int, default 0
     max_outlet_share : float, None or "auto", default "auto"
         Drop outlet-signature phrases first (see :func:`framing.compare.fightin_words`).
-        ``"auto"``: 0.5 when ``outlet_col`` exists.
-    outlet_col : str, default "outlet"
+        ``"auto"``: 0.5 when ``outlet_column`` exists.
+    outlet_column : str, default "outlet"
     return_units : bool, default False
         Also return the per-unit table.
+    progress : bool, default False
+        Show a progress bar ticking per permutation and per bootstrap replicate (most of
+        the time: about half a minute for the AllSides corpus with the defaults).
 
     Returns
     -------
@@ -306,6 +338,16 @@ def leave_out_partisanship(articles, group_col: str, *, groups=None, unit="outle
     >>> table.loc[table.method == "leave-out", "estimate"].round(2).tolist()
     [1.0]
     """
+    if renamed:
+        named = take_renamed("leave_out_partisanship", renamed, _RENAMED,
+                             {"by": (by, None), "text_column": (text_column, "text"),
+                              "outlet_column": (outlet_column, "outlet")})
+        by, text_column, outlet_column = (named["by"], named["text_column"],
+                                          named["outlet_column"])
+    if by is None:
+        raise TypeError("leave_out_partisanship() missing the grouping column: pass by=, "
+                        "e.g. by=\"label_allsides\"")
+    group_col, text_col, outlet_col = by, text_column, outlet_column
     distributed = as_dask(articles)
     if distributed is not None:
         return _leave_out_dask(distributed, group_col, groups=groups, unit=unit,
@@ -314,7 +356,7 @@ def leave_out_partisanship(articles, group_col: str, *, groups=None, unit="outle
                                max_outlet_share=max_outlet_share, outlet_col=outlet_col,
                                ngram_range=ngram_range, min_df=min_df, stop_words=stop_words,
                                us_spellings=us_spellings, token_pattern=token_pattern,
-                               return_units=return_units)
+                               return_units=return_units, progress=progress)
     _check_columns(articles.columns, group_col=group_col, text_col=text_col, unit=unit,
                    cluster=cluster, outlet_col=outlet_col, max_outlet_share=max_outlet_share)
     levels = _two_levels(articles[group_col], groups)
@@ -354,7 +396,8 @@ def leave_out_partisanship(articles, group_col: str, *, groups=None, unit="outle
     return _estimate(unit_counts, unit_y, clusters, names, n_articles, levels, unit,
                      n_perm=n_perm, n_boot=n_boot, ci=ci, random_state=random_state,
                      n_excluded=n_excluded, max_outlet_share=max_outlet_share,
-                     n_phrases=int(counts.shape[1]), return_units=return_units)
+                     n_phrases=int(counts.shape[1]), return_units=return_units,
+                     progress=progress)
 
 
 def _check_columns(columns, *, group_col, text_col, unit, cluster, outlet_col,
@@ -366,7 +409,7 @@ def _check_columns(columns, *, group_col, text_col, unit, cluster, outlet_col,
     unit rather than meeting a bare ``KeyError: 'outlet'`` deep inside the counting.
     """
     present = list(columns)
-    needed = [(group_col, "group_col"), (text_col, "text_col")]
+    needed = [(group_col, "by"), (text_col, "text_column")]
     if unit is not None:
         needed.append((unit, "unit (pass unit=None to take single articles as units)"))
     if cluster not in (None, "auto"):
@@ -390,11 +433,11 @@ def _two_levels(labels, groups):
 
 def _estimate(unit_counts, unit_y, clusters, names, n_articles, levels, unit, *, n_perm,
               n_boot, ci, random_state, n_excluded, max_outlet_share, n_phrases,
-              return_units):
+              return_units, progress=False):
     """Run the estimator on per-unit counts and lay out the tables (both paths)."""
     summary, units = partisanship_from_counts(unit_counts, unit_y, clusters=clusters,
                                               n_perm=n_perm, n_boot=n_boot, ci=ci,
-                                              random_state=random_state)
+                                              random_state=random_state, progress=progress)
     rows = []
     for method, values in summary.items():
         rows.append({"feature": "partisanship", "group": f"{levels[0]} vs {levels[1]}",
@@ -418,7 +461,8 @@ def _estimate(unit_counts, unit_y, clusters, names, n_articles, levels, unit, *,
 
 def _leave_out_dask(articles, group_col, *, groups, unit, cluster, text_col, title, n_perm,
                     n_boot, ci, random_state, max_outlet_share, outlet_col, ngram_range,
-                    min_df, stop_words, us_spellings, token_pattern, return_units):
+                    min_df, stop_words, us_spellings, token_pattern, return_units,
+                    progress=False):
     """:func:`leave_out_partisanship` on a dask DataFrame: counts on the workers.
 
     Units pooling articles (``unit`` a column) need only per-unit sums, tallied on the
@@ -471,4 +515,4 @@ def _leave_out_dask(articles, group_col, *, groups, unit, cluster, text_col, tit
     return _estimate(counts, unit_y, clusters, names, n_articles, levels, unit, n_perm=n_perm,
                      n_boot=n_boot, ci=ci, random_state=random_state, n_excluded=n_excluded,
                      max_outlet_share=max_outlet_share, n_phrases=int(terms.size),
-                     return_units=return_units)
+                     return_units=return_units, progress=progress)

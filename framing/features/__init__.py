@@ -31,6 +31,7 @@ _EXPORTS = {
     "extract_features": "._extract",
     "default_scorers": "._extract",
     "fitted_scorer": "._extract",
+    "score_texts": "._extract",
 }
 
 __all__ = sorted(_EXPORTS)

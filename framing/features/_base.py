@@ -5,7 +5,8 @@ A scorer is a scikit-learn transformer over a 1-D sequence of texts:
 * ``__init__`` stores parameters only; :meth:`BaseScorer.fit` resolves resources
   (lexicons, models) into attributes ending in ``_``;
 * :meth:`~BaseScorer.transform` returns dense float64 features named by
-  :meth:`~BaseScorer.get_feature_names_out` as ``<scorer>__<feature>``; with
+  :meth:`~BaseScorer.get_feature_names_out` as ``<scorer>__<feature>`` (inside a
+  ``ColumnTransformer``, which adds its own prefix, as ``<transformer>__<feature>``); with
   ``set_output(transform="pandas")`` the input's index is kept;
 * :meth:`~BaseScorer.explain` returns the spans behind the scores and
   :meth:`~BaseScorer.highlight` renders them as HTML.
@@ -62,8 +63,31 @@ class BaseScorer(TransformerMixin, BaseEstimator):
         return values
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        """Feature names ``<scorer>__<feature>``, stable across releases and runs."""
+        """Feature names ``<scorer>__<feature>``, stable across releases and runs.
+
+        Parameters
+        ----------
+        input_features : array-like of str, optional
+            The input column's name. scikit-learn's ``ColumnTransformer`` passes it, and
+            prefixes what comes back with its own name for the transformer (as
+            ``verbose_feature_names_out=True``, its default, says): so when it is given,
+            the names come back without the scorer's prefix, and
+            ``ColumnTransformer([("loaded", LoadedLanguageScorer(), "text")])`` names its
+            columns ``loaded__bias_lexicon``, not ``loaded__loaded__bias_lexicon``. (With
+            ``verbose_feature_names_out=False`` the columns are then the bare names.)
+
+        Examples
+        --------
+        >>> from framing.features import SourcingScorer
+        >>> scorer = SourcingScorer().fit()
+        >>> scorer.get_feature_names_out()[:1].tolist()
+        ['sourcing__quotes_per_1k']
+        >>> scorer.get_feature_names_out(["text"])[:1].tolist()
+        ['quotes_per_1k']
+        """
         check_is_fitted(self, "feature_names_")
+        if input_features is not None:
+            return np.asarray(list(self.feature_names_), dtype=object)
         return np.asarray([f"{self.name}__{n}" for n in self.feature_names_], dtype=object)
 
     def explain(self, text: str) -> pd.DataFrame:
@@ -87,8 +111,13 @@ class BaseScorer(TransformerMixin, BaseEstimator):
         return spans.reset_index(drop=True)
 
     def highlight(self, text: str, *, title: str | None = None,
-                  categories: Sequence[str] | None = None):
+                  categories: Sequence[str] | None = None, families=None):
         """HTML rendering of :meth:`explain`, with a legend; displays inline in Jupyter.
+
+        By default the spans are coloured by family (a few kinds of category, at most six
+        colour-blind-safe colours; see :class:`~framing.features.Highlight`), so that a long
+        article stays readable; ``families=False`` or ``categories=`` gives the detailed
+        view, one colour per category.
 
         Parameters
         ----------
@@ -98,6 +127,9 @@ class BaseScorer(TransformerMixin, BaseEstimator):
         categories : sequence of str, optional
             Mark only spans of these categories (a long article can carry hundreds of
             spans). An unknown category raises ``ValueError`` listing the known ones.
+        families : bool or mapping, optional
+            Colour by family (True), by category (False) or by a mapping of category to
+            family. Default: by family, unless ``categories`` is given.
 
         Returns
         -------
@@ -113,6 +145,8 @@ class BaseScorer(TransformerMixin, BaseEstimator):
         >>> h = scorer.highlight(text, categories=["pro_immigrant_label"])
         >>> h.spans["text"].tolist()
         ['undocumented']
+        >>> scorer.highlight(text).legend
+        {'restrictionist terms': 1, 'pro-immigrant terms': 1}
         """
         from ._highlight import Highlight
 
@@ -125,7 +159,9 @@ class BaseScorer(TransformerMixin, BaseEstimator):
                 raise ValueError(f"unknown categories {unknown} for {type(self).__name__}; "
                                  f"known: {sorted(known)}")
             spans = spans[spans["category"].isin(wanted)].reset_index(drop=True)
-        return Highlight(text, spans, title=title or type(self).__name__)
+        if families is None:
+            families = categories is None
+        return Highlight(text, spans, title=title or type(self).__name__, families=families)
 
     def _span_categories(self) -> Sequence[str]:
         """Every category :meth:`explain` can report (to check ``highlight(categories=)``).

@@ -10,7 +10,11 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-__all__ = ["default_scorers", "extract_features"]
+__all__ = ["default_scorers", "extract_features", "fitted_scorer", "score_texts"]
+
+#: With a progress bar, texts are scored at most this many at a time, so the bar moves
+#: every few seconds (the scorers' own matching works in batches of this size anyway).
+PROGRESS_CHUNK = 256
 
 
 def default_scorers() -> list:
@@ -67,8 +71,9 @@ def extract_features(articles, scorers: Sequence | None = None, *, text_column: 
     batch_size : int, default 2000
         Articles scored at a time: memory stays bounded on large corpora.
     progress : bool, default False
-        Show a progress bar (pandas input; for dask, use ``dask.diagnostics.ProgressBar``
-        or the distributed dashboard).
+        Show a progress bar of the articles scored, ticking per chunk of at most 256
+        articles (pandas input; for dask, use
+        ``dask.diagnostics.ProgressBar`` or the distributed dashboard).
     n_jobs : int, optional
         Worker processes for pandas input (joblib's convention: ``None`` or 1 scores in
         this process, -1 uses every core). Batches are spread over the workers, at most
@@ -122,6 +127,65 @@ def extract_features(articles, scorers: Sequence | None = None, *, text_column: 
     return _score(texts, fitted, names, batch_size, progress, workers)
 
 
+def score_texts(texts, scorers: Sequence | None = None, *, batch_size: int = 2000,
+                progress: bool = False, n_jobs: int | None = None) -> pd.DataFrame:
+    """Score one chunk of texts with every scorer: the step :func:`extract_features` and
+    :func:`framing.stream.score_corpus` repeat over a corpus.
+
+    Parameters
+    ----------
+    texts : pandas.Series or sequence of str
+        The texts (a Series keeps its index; other sequences get 0, 1, ...).
+    scorers : sequence of scorers, optional
+        Fitted or unfitted (fitted on a copy) framing scorers. Default:
+        :func:`default_scorers`. Pass fitted ones when scoring many chunks, so that their
+        lexicons are loaded once.
+    batch_size : int, default 2000
+        Texts scored at a time: memory stays bounded on a large chunk.
+    progress : bool, default False
+        Show a progress bar of the texts scored, ticking per chunk of at most 256 texts.
+    n_jobs : int, optional
+        Worker processes, as in :func:`extract_features`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed like ``texts``; float64 columns ``<scorer>__<feature>``. Each row depends on
+        its own text only, so scoring a corpus chunk by chunk gives the rows scoring it at
+        once gives.
+
+    Raises
+    ------
+    TypeError
+        ``texts`` is a DataFrame (pass its text column) or holds something not text.
+    ValueError
+        Two scorers produce the same feature name.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from framing.features import LexiconScorer, fitted_scorer, score_texts
+    >>> from framing.lexicons import Lexicon
+    >>> scorer = fitted_scorer(LexiconScorer(Lexicon.from_dict({"water": ["flood"]},
+    ...                                                        name="metaphor")))
+    >>> score_texts(pd.Series(["A flood.", "Calm."], index=["a1", "a2"]), [scorer])
+        lexicon__water
+    a1           500.0
+    a2             0.0
+    """
+    if isinstance(texts, pd.DataFrame):
+        raise TypeError("score_texts takes a Series or sequence of texts, not a DataFrame; "
+                        "pass its text column (or use extract_features(articles, "
+                        "text_column=...))")
+    if not isinstance(texts, pd.Series):
+        texts = pd.Series(list(texts), dtype=object)
+    fitted = [fitted_scorer(s) for s in (default_scorers() if scorers is None else scorers)]
+    names = [name for s in fitted for name in s.get_feature_names_out()]
+    if len(set(names)) != len(names):
+        raise ValueError("two scorers produce the same feature name; give them distinct names")
+    return _score(texts, fitted, names, batch_size, progress, _workers(n_jobs))
+
+
 def _no_text_column(text_column: str, columns) -> str:
     """The message for a missing text column: the name asked for and the columns there are."""
     return (f"no column {text_column!r} in the articles; the columns are {list(columns)!r} "
@@ -162,10 +226,14 @@ def _score(texts: pd.Series, fitted: list, names: list, batch_size: int,
     scorers sent along with each batch; every row depends on its own text only, so the
     table does not depend on how the rows were batched.
     """
+    from .._progress import progress_bar
+
     step = max(1, int(batch_size))
     if workers > 1:
         # Enough batches to keep every worker busy, even on a corpus under batch_size.
         step = max(1, min(step, -(-len(texts) // workers)))
+    if progress:
+        step = min(step, PROGRESS_CHUNK)
     chunks = [texts.iloc[start: start + step] for start in range(0, len(texts), step)]
     if workers > 1 and len(chunks) > 1:
         from joblib import Parallel, delayed
@@ -174,11 +242,12 @@ def _score(texts: pd.Series, fitted: list, names: list, batch_size: int,
             delayed(_score_block)(chunk, fitted) for chunk in chunks)
     else:
         blocks = (_score_block(chunk, fitted) for chunk in chunks)
-    if progress:
-        from tqdm.auto import tqdm
-
-        blocks = tqdm(blocks, total=len(chunks), desc="scoring", unit="batch")
-    values = list(blocks)
+    values = []
+    with progress_bar(total=len(texts), enabled=progress, desc="scoring",
+                      unit="article") as bar:
+        for block in blocks:
+            values.append(block)
+            bar.update(len(block))
     values = np.vstack(values) if values else np.zeros((0, len(names)))
     return pd.DataFrame(values, index=texts.index, columns=names, dtype=np.float64)
 

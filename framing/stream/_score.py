@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .._progress import progress_bar
+from ..features import score_texts
 from ..io import (
     Chunk,
     UndecodableFile,
@@ -251,12 +252,14 @@ def _check_chunk(chunk: Chunk, mapping, id_column, outlet, seen: _SeenIds, files
 
 def _score_chunk(articles, fitted, names, batch_size, keep, schema):
     """The arrow table of a chunk's articles: their kept columns and their scores."""
-    # Imported at each call: tests replace _score to interrupt a run.
-    from ..features._extract import _score
     from ..schema import validate_articles
 
     validate_articles(articles)
-    features = _score(articles["text"], fitted, names, batch_size)
+    # Looked up in this module at each call, so a test can replace it to interrupt a run.
+    features = score_texts(articles["text"], fitted, batch_size=batch_size)
+    if list(features.columns) != list(names):
+        raise RuntimeError(f"the scorers gave features {list(features.columns)}, the run "
+                           f"expects {list(names)}")
     return _to_table(_output_frame(articles, features, keep), schema)
 
 
