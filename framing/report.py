@@ -26,6 +26,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -289,23 +290,30 @@ def _outlet_section(features, articles, by, groups, headline, *, n_boot, min_art
 
 
 def _fightin_section(articles, by, groups, *, n_terms, n_perm, random_state) -> str:
-    from .compare import fightin_words, top_terms
+    from .compare import OutletSignatureWarning, fightin_words, top_terms
     from .explore import kwic
     from .plot import plot_fightin_words
 
     grouped = articles[articles[by].notna()]
-    table = fightin_words(grouped, by, groups=groups, comparisons="vs_rest", n_perm=n_perm,
-                          random_state=random_state)
+    # The page states how many outlet-signature terms were dropped, so the warning that says
+    # the same on the console would only repeat it.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OutletSignatureWarning)
+        table = fightin_words(grouped, by, groups=groups, comparisons="vs_rest",
+                              n_perm=n_perm, random_state=random_state)
     attrs = table.attrs
     excluded = attrs.get("n_excluded") or 0
+    kept = len(attrs.get("lexicon_terms_kept") or ())
     parts = [f"<p>Which words each {_e(by)} uses more than the others: log-odds ratios with "
              "an informative Dirichlet prior (Monroe, Colaresi &amp; Quinn 2008), "
              f"{attrs['n_documents']:,} articles. <b>robust</b>: still significant whichever "
              "single outlet is left out; <b>p_perm</b>: share of whole-outlet permutations "
              "that separate the groups as well. "
              f"{excluded:,} outlet-signature terms (more than half of their uses in one "
-             "outlet: mastheads, bylines) were removed before scoring. Click a term for its "
-             "contexts.</p>"]
+             "outlet: mastheads, bylines) were removed before scoring"
+             + (f"; {kept:,} terms of framing's own lexicons that met the same rule were kept"
+                if kept else "")
+             + ". Click a term for its contexts.</p>"]
     top = top_terms(table, n=n_terms)
     for group in groups:
         group = str(group)

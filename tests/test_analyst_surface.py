@@ -83,6 +83,22 @@ def test_leave_out_partisanship_accepts_the_old_names():
     pd.testing.assert_frame_equal(old, new)
 
 
+def test_same_event_takes_column_names_in_the_shared_vocabulary():
+    from framing.compare import same_event
+
+    articles = pd.DataFrame({"source": ["fox", "nyt"] * 4,
+                             "story": ["e1", "e1", "e2", "e2", "e3", "e3", "e4", "e4"]})
+    features = pd.Series([5.0, 1.0, 9.0, 6.0, 2.0, 0.0, 7.0, 3.0], name="loaded")
+    new = same_event(features, articles, event_column="story", outlet_column="source",
+                     n_boot=50)
+    with pytest.warns(DeprecationWarning, match="event_col= is deprecated; use event_column="):
+        old = same_event(features, articles, event_col="story", outlet_column="source",
+                         n_boot=50)
+    pd.testing.assert_frame_equal(old, new)
+    with pytest.raises(KeyError, match="no column 'meta_triplet_uuid'.*'source', 'story'"):
+        same_event(features, articles, outlet_column="source")
+
+
 def test_both_spellings_a_missing_grouping_or_an_unknown_keyword_are_type_errors():
     with pytest.raises(TypeError, match="both by= and its old name group_col="):
         fightin_words(_articles(), "label_allsides", group_col="outlet", text_column="body")

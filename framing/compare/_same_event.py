@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .._dask import as_dask
+from .._warnings import take_renamed
 from ._common import (
     RESULT_COLUMNS,
     align_features,
@@ -18,6 +19,9 @@ from ._common import (
 from ._multiple_testing import bh_qvalues
 
 __all__ = ["same_event"]
+
+#: Old parameter names, accepted for one release with a DeprecationWarning.
+_RENAMED = {"event_col": "event_column", "outlet_col": "outlet_column"}
 
 #: Up to this many events the sign-flip test enumerates every sign pattern (2**n).
 _EXACT_EVENTS = 12
@@ -46,9 +50,10 @@ def _sign_flip_p(diffs, n_perm, rng):
     return (1.0 + exceed) / (1.0 + n_perm), "monte carlo"
 
 
-def same_event(features, articles, *, event_col: str = "meta_triplet_uuid",
-               outlet_col: str = "outlet", pairs=None, n_boot: int = 2000,
-               n_perm: int = 10000, ci: float = 0.95, random_state: int = 0) -> pd.DataFrame:
+def same_event(features, articles, *, event_column: str = "meta_triplet_uuid",
+               outlet_column: str = "outlet", pairs=None, n_boot: int = 2000,
+               n_perm: int = 10000, ci: float = 0.95, random_state: int = 0,
+               **renamed) -> pd.DataFrame:
     """How outlets differ when they cover the same event: within-event paired differences.
 
     For each pair of outlets ``(a, b)`` and each feature, the difference ``x_a - x_b`` is
@@ -67,10 +72,13 @@ def same_event(features, articles, *, event_col: str = "meta_triplet_uuid",
     features : DataFrame, Series or array-like
         One row per article (aligned on ``articles``' index), numeric columns.
     articles : DataFrame
-        With ``event_col`` and ``outlet_col``. Either may also be a dask DataFrame (or a
+        With ``event_column`` and ``outlet_column``. Either may also be a dask DataFrame (or a
         parquet path): they are computed together, then compared here.
-    event_col : str, default "meta_triplet_uuid"
-    outlet_col : str, default "outlet"
+    event_column : str, default "meta_triplet_uuid"
+        The column naming the event each article covers.
+    outlet_column : str, default "outlet"
+        The column naming each article's outlet. (``event_col=`` and ``outlet_col=``, the
+        old names, still work for one release, with a DeprecationWarning.)
     pairs : sequence of (str, str), optional
         Outlet pairs ``(a, b)``, reported as ``"a - b"``. Default: every pair of outlets in
         sorted order (for BASIL: fox-news - huffpost, fox-news - new-york-times,
@@ -99,14 +107,21 @@ def same_event(features, articles, *, event_col: str = "meta_triplet_uuid",
     >>> table[["feature", "group", "estimate", "n", "p_value"]].values.tolist()
     [['loaded', 'fox - nyt', 3.25, 4, 0.125]]
     """
+    if renamed:
+        named = take_renamed("same_event", renamed, _RENAMED,
+                             {"event_column": (event_column, "meta_triplet_uuid"),
+                              "outlet_column": (outlet_column, "outlet")})
+        event_column, outlet_column = named["event_column"], named["outlet_column"]
     if as_dask(features) is not None or as_dask(articles) is not None:
-        features, articles = materialize(features, articles, [event_col, outlet_col])
+        features, articles = materialize(features, articles, [event_column, outlet_column])
     frame = align_features(features, articles)
-    for column in (event_col, outlet_col):
+    for column in (event_column, outlet_column):
         if column not in articles:
-            raise KeyError(f"no column {column!r} in articles")
-    keys = pd.DataFrame({"event": articles[event_col].astype(object).to_numpy(),
-                         "outlet": articles[outlet_col].astype(object).to_numpy()},
+            raise KeyError(f"same_event: no column {column!r} in articles (it has "
+                           f"{list(map(str, articles.columns))}); pass event_column= or "
+                           "outlet_column=")
+    keys = pd.DataFrame({"event": articles[event_column].astype(object).to_numpy(),
+                         "outlet": articles[outlet_column].astype(object).to_numpy()},
                         index=frame.index)
     # One value per event and outlet: an outlet's articles on one event are averaged.
     cells = pd.concat([keys, frame], axis=1).groupby(["event", "outlet"], sort=True).mean()
