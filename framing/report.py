@@ -480,8 +480,8 @@ spellings normalised.</p>
 <p><b>Frames.</b> The lexicon measures vocabulary (which frame words an article uses), not a
 coder's judgement of its frame, and it was written without training data (zero-shot). How
 well such zero-shot frame scores agree with human-coded frames is reported on the results
-page, <code>experiments/README.md</code> in framing's repository (section "Validation
-scripts"); read the frame shares as indicators to check against the sentences above.</p>
+page, <code>docs/results.md</code> in framing's repository (section
+"Validations"); read the frame shares as indicators to check against the sentences above.</p>
 <p><b>Groups and outlets.</b> An outlet-level label such as an AllSides rating describes the
 outlet, not each article; differences between groups are differences between the outlets in
 them.</p>

@@ -23,7 +23,7 @@ Kinds
 ``"ensemble"``    Soft vote of transformer, tfidf and features.
 
 The default is the kind with the best macro-F1 in
-``experiments/validation/babe_classifier.py`` (see ``experiments/README.md``).
+``experiments/validation/babe_classifier.py`` (results: ``docs/results.md``).
 """
 
 from __future__ import annotations
@@ -39,8 +39,7 @@ BIAS_KINDS = _kinds.KINDS
 #: ``precision="bfloat16"`` fits in about half the time but scores lower, and averaging
 #: bfloat16 seeds (``n_seeds``) gains less than the fold-to-fold spread (at several times
 #: the cost where the CPU lacks native bfloat16), so float32 with one seed stays the
-#: default. The scores and fit times are in experiments/README.md ("Measurements behind
-#: the library's defaults").
+#: default. The scores and fit times are in docs/results.md.
 DEFAULT_BIAS_KIND = "transformer"
 
 _DEFAULTS = {

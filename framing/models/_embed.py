@@ -11,7 +11,7 @@ Sentence vectors are cached in memory per process (keyed by model and sentence),
 cross-validation folds, seeds and the stripped and unstripped versions of an article,
 which share most sentences, encode each sentence once. Encoding dominates the cost: on a
 CPU a corpus of a few thousand articles takes minutes the first time and seconds
-afterwards (timings in ``experiments/README.md``).
+afterwards (timings in ``docs/results.md``).
 """
 
 from __future__ import annotations

@@ -26,8 +26,8 @@ Kinds
                   by default mpnet and MiniLM embeddings and TF-IDF.
 
 The default kind is :data:`DEFAULT_FRAME_KIND`; ``experiments/validation/frame_classifiers.py``
-measures every kind on coded corpora of two issues (results: "Frames against human coders"
-in ``experiments/README.md``).
+measures every kind on coded corpora of two issues (results: ``docs/results.md``
+in framing's repository).
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ Kinds
 ``"ensemble"``    Soft vote (mean probability) of tfidf, embeddings and features.
 
 The default is the kind with the best macro-F1 on unseen outlets in
-``experiments/validation/ideology_unseen_outlets.py`` (see ``experiments/README.md``).
+``experiments/validation/ideology_unseen_outlets.py`` (results: ``docs/results.md``).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ IDEOLOGY_KINDS = _kinds.KINDS
 #: below the ensemble). ``pool_outlets=True``, given the test articles' outlets at
 #: prediction, scores far higher (an outlet-level answer;
 #: experiments/validation/ideology_unseen_outlets.py). The scores are in
-#: experiments/README.md ("Figure 5" and "Measurements behind the library's defaults").
+#: docs/results.md.
 DEFAULT_IDEOLOGY_KIND = "ensemble"
 
 #: Settings per kind (any of them can be overridden through ``**options``).

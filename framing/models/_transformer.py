@@ -22,7 +22,7 @@ in the scikit-learn estimator contract (``fit(texts, y)``, ``predict``, ``predic
 * **Mixed precision.** ``precision="bfloat16"`` runs the forward passes under CPU
   autocast (weights and optimiser state stay float32). On a CPU with AVX512-BF16 or AMX
   a training step of all-mpnet-base-v2 takes about half the time (measured in
-  ``experiments/README.md``); elsewhere bfloat16 is emulated and slower. ``"auto"`` picks
+  ``docs/results.md``); elsewhere bfloat16 is emulated and slower. ``"auto"`` picks
   bfloat16 where the CPU computes it natively and float32 elsewhere; the choice made is
   ``precision_``, saved with the model.
 * **Device.** ``device="auto"`` trains and predicts on CUDA where torch sees a GPU, and on
