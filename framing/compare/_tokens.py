@@ -1,4 +1,9 @@
-"""Word counts for comparisons: one documented tokenisation, sparse and C-backed."""
+"""Word counts for comparisons: framing's one tokenisation, counted sparse and C-backed.
+
+Texts are cut into words by :mod:`framing.tokenize` (as the lexicon matcher and ``explain``
+cut them), then the words to count are kept by :data:`TOKEN_PATTERN`; scikit-learn's
+``CountVectorizer`` forms n-grams and counts in sparse matrices.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +15,17 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 
-__all__ = ["TOKEN_PATTERN", "article_texts", "count_terms", "group_indicator", "make_vectorizer",
-           "normalize_us"]
+from .. import tokenize
 
-#: A token is a run of letters (any script), optionally joined by hyphens ("so-called",
-#: "anti-immigrant"), of at least two letters in its first part. Digits, punctuation and
-#: apostrophes split tokens, so "Trump's" counts as "trump" and one-letter pieces ("s", "t",
-#: "a") are dropped; numbers ("287(g)", "2017") are not terms.
+__all__ = ["TOKEN_PATTERN", "WordTokenizer", "article_texts", "count_terms", "group_indicator",
+           "make_vectorizer", "normalize_us"]
+
+#: Which of :mod:`framing.tokenize`'s words are counted: a run of letters (any script),
+#: optionally joined by hyphens ("so-called", "anti-immigrant"), of at least two letters in
+#: its first part. The tokenizer splits "Trump's" into "Trump" + "'s" and "don't" into "do"
+#: + "n't"; the pieces that are not letters ("'s", "n't"), one-letter words ("a", "I") and
+#: numbers ("287(g)", "2017") are not terms. A different pattern passed as
+#: ``token_pattern`` tokenises by regular expression instead, as scikit-learn does.
 TOKEN_PATTERN = r"(?u)\b[^\W\d_]{2,}(?:-[^\W\d_]+)*\b"
 
 # Outlets spell the country "U.S." (AP style: Reuters, Washington Times), "US" (Vox, The
@@ -24,6 +33,49 @@ TOKEN_PATTERN = r"(?u)\b[^\W\d_]{2,}(?:-[^\W\d_]+)*\b"
 # "U.S." would vanish (one-letter pieces), making a style sheet look like a framing choice:
 # in the AllSides immigration corpus "US" is 1,427 times left-leaning and 74 times right.
 _US = re.compile(r"\bU\.S\.(?:A\.)?(?!\w)|\bU\.S\.A\b|\bUSA?\b")
+
+
+class WordTokenizer:
+    """The ``tokenizer`` of :func:`make_vectorizer`: framing.tokenize's words, filtered.
+
+    Parameters
+    ----------
+    lowercase : bool, default True
+    us_spellings : bool, default True
+        Count the words "U.S.", "US", "U.S.A." and "USA" (and "U.S." opening a compound,
+        "U.S.-Mexico") as "united states" (:func:`normalize_us`).
+    pattern : str, default :data:`TOKEN_PATTERN`
+        A word is counted when it matches the whole pattern.
+
+    Examples
+    --------
+    >>> WordTokenizer()("The U.S. won't fund Trump's so-called wall in 2017.")
+    ['the', 'united', 'states', 'wo', 'fund', 'trump', 'so-called', 'wall', 'in']
+    """
+
+    def __init__(self, lowercase: bool = True, us_spellings: bool = True,
+                 pattern: str = TOKEN_PATTERN):
+        self.lowercase = lowercase
+        self.us_spellings = us_spellings
+        self.pattern = pattern
+        self._keep = re.compile(pattern).fullmatch
+
+    def __getstate__(self):  # a compiled pattern's method does not pickle
+        return {"lowercase": self.lowercase, "us_spellings": self.us_spellings,
+                "pattern": self.pattern}
+
+    def __setstate__(self, state):
+        self.__init__(**state)
+
+    def __call__(self, text: str) -> list[str]:
+        keep, out = self._keep, []
+        for word in tokenize.words(text):
+            if self.us_spellings and ("U.S" in word or word in ("US", "USA")):
+                pieces = normalize_us(word, lowercase=self.lowercase).split()
+            else:
+                pieces = [word.lower() if self.lowercase else word]
+            out.extend(piece for piece in pieces if keep(piece))
+        return out
 
 
 def normalize_us(text: str, lowercase: bool = True) -> str:
@@ -141,13 +193,21 @@ def make_vectorizer(*, ngram_range=(1, 1), min_df=1, max_df=1.0, stop_words=None
     """The ``CountVectorizer`` behind :func:`count_terms` (arguments as there).
 
     One definition, so that counting on a cluster, partition by partition, tokenises
-    exactly as the pandas path does.
+    exactly as the pandas path does. With the default ``token_pattern`` the words are
+    :class:`WordTokenizer`'s (framing.tokenize's); another pattern tokenises by regular
+    expression, as scikit-learn does.
     """
+    common = dict(ngram_range=tuple(ngram_range), min_df=min_df, max_df=max_df,
+                  stop_words=stop_words, binary=binary, dtype=np.int64,
+                  vocabulary=None if vocabulary is None else list(vocabulary))
+    if token_pattern == TOKEN_PATTERN:
+        # The tokenizer lower-cases (after spotting "US" in capitals), so scikit-learn's
+        # preprocessing is off: the text reaches framing.tokenize as written (and cached).
+        return CountVectorizer(tokenizer=WordTokenizer(lowercase, us_spellings, token_pattern),
+                               token_pattern=None, lowercase=False, **common)
     preprocessor = functools.partial(normalize_us, lowercase=lowercase) if us_spellings else None
-    return CountVectorizer(
-        ngram_range=tuple(ngram_range), min_df=min_df, max_df=max_df, stop_words=stop_words,
-        lowercase=lowercase, preprocessor=preprocessor, binary=binary, token_pattern=token_pattern,
-        vocabulary=None if vocabulary is None else list(vocabulary), dtype=np.int64)
+    return CountVectorizer(lowercase=lowercase, preprocessor=preprocessor,
+                           token_pattern=token_pattern, **common)
 
 
 def group_indicator(labels, levels=None):

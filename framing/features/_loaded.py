@@ -75,30 +75,30 @@ DEFAULT_EXCLUDE = ("trump", "undocumented", "reform", "united")
 #: articles it reads as the log-odds of an average sentence, so compare articles by rank
 #: or difference, not against 0.
 INDEX_WEIGHTS: dict[str, float] = {
-    "bias_lexicon": -0.000305006,
-    "strong_subjective": 0.00925325,
-    "weak_subjective": 0.000700704,
-    "hedge": 0.00186355,
-    "booster": 0.0487218,
-    "intensifier": 0.0150765,
-    "factive": 0.00979792,
-    "assertive": 0.00209998,
-    "implicative": 0.00619531,
-    "report_verb": -0.00731445,
-    "positive": 0.00171697,
-    "negative": 0.00379992,
-    "mfd_care_virtue": -0.00689513,
-    "mfd_care_vice": 3.76589e-05,
-    "mfd_fairness_virtue": -0.00990135,
-    "mfd_fairness_vice": -0.00229621,
-    "mfd_loyalty_virtue": -0.00479664,
-    "mfd_loyalty_vice": 0.0301979,
-    "mfd_authority_virtue": -0.00596455,
-    "mfd_authority_vice": 0.0191291,
-    "mfd_sanctity_virtue": 0.00151432,
-    "mfd_sanctity_vice": 0.00129743,
+    "bias_lexicon": 0.000126475,
+    "strong_subjective": 0.00894926,
+    "weak_subjective": 0.000351712,
+    "hedge": 0.00208484,
+    "booster": 0.0494766,
+    "intensifier": 0.0154095,
+    "factive": 0.00981951,
+    "assertive": 0.0014962,
+    "implicative": 0.00567232,
+    "report_verb": -0.00772778,
+    "positive": 0.00150475,
+    "negative": 0.00381924,
+    "mfd_care_virtue": -0.00693767,
+    "mfd_care_vice": -0.000255763,
+    "mfd_fairness_virtue": -0.00992885,
+    "mfd_fairness_vice": -0.00146193,
+    "mfd_loyalty_virtue": -0.00570609,
+    "mfd_loyalty_vice": 0.0299187,
+    "mfd_authority_virtue": -0.006257,
+    "mfd_authority_vice": 0.0195326,
+    "mfd_sanctity_virtue": 0.000813914,
+    "mfd_sanctity_vice": 0.000810321,
 }
-INDEX_INTERCEPT = -0.628302
+INDEX_INTERCEPT = -0.596882
 
 
 class LoadedLanguageScorer(LexiconScorer):

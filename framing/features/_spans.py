@@ -32,6 +32,8 @@ from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
+from ..tokenize import ABBREVIATIONS, NUMBER_ABBREVIATIONS
+
 __all__ = ["BREAK_PATTERN", "GAP", "QUOTE_PATTERN", "breaks_between", "inside", "layout",
            "nearest_anchor", "positions", "quote_spans", "sentence_breaks", "shared_batches"]
 
@@ -46,15 +48,13 @@ QUOTE_PATTERN = re.compile(
     f"[{_OPEN}](?:[^{_MARKS}\\n]|\\n\\s*[{_OPEN}])+?[{_CLOSE}]")
 
 # Titles and state abbreviations that end in a full stop without ending a sentence
-# ("Sen. Dianne Feinstein, D-Calif., said"); single letters are handled apart.
-_ABBREVIATIONS = (
-    "Mr", "Mrs", "Ms", "Dr", "Prof", "Sen", "Sens", "Rep", "Reps", "Gov", "Govs", "Lt", "Gen",
-    "Col", "Sgt", "Capt", "Cmdr", "Adm", "Gov", "Atty", "Dept", "St", "Jr", "Sr", "Inc", "Co",
-    "Corp", "Ltd", "No", "vs", "Jan", "Feb", "Aug", "Sept", "Oct", "Nov", "Dec", "Ala", "Ariz",
-    "Ark", "Calif", "Colo", "Conn", "Del", "Fla", "Ga", "Ill", "Ind", "Kan", "Ky", "La", "Md",
-    "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla", "Ore", "Pa", "Tenn",
-    "Tex", "Va", "Vt", "Wash", "Wis", "Wyo",
-)
+# ("Sen. Dianne Feinstein, D-Calif., said"): framing.tokenize's list, as written in news
+# (capitalised, and lower case for "vs"); letters joined by full stops ("U.S.") and single
+# letters are handled apart. "No" is kept whatever follows: a break right after "No." costs
+# a proximity link at worst.
+_ABBREVIATIONS = tuple(sorted(
+    {a.capitalize() for a in ABBREVIATIONS | NUMBER_ABBREVIATIONS if "." not in a}
+    | {"vs"}))
 
 
 def _not_after(abbreviations) -> str:

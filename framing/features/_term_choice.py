@@ -12,7 +12,6 @@ the authored ones.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,7 +29,6 @@ __all__ = ["TermChoiceScorer"]
 _SIDES = ("restrictionist", "pro_immigrant", "neutral", "shadow", "context")
 _SIGN = {"restrictionist": 1.0, "pro_immigrant": -1.0, "neutral": 0.0}
 _LEARNED_SIDES = ("positive", "negative")
-_WORD_TAIL = re.compile(r"[\w'\u2019-]*")
 
 
 def _flag(values) -> np.ndarray:
@@ -298,9 +296,8 @@ class TermChoiceScorer(BaseScorer):
 
     def _explain_text(self, text: str) -> pd.DataFrame:
         counted = self._count([text])
-        # A wildcard term matches a prefix: show the whole word.
-        end = [max(e, s + _WORD_TAIL.match(text, e).end() - e) for s, e in
-               zip(counted.start.tolist(), counted.end.tolist(), strict=True)]
+        # A wildcard match already covers its whole word (a framing.tokenize word).
+        end = counted.end.tolist()
         columns = self._column[counted.category]
         side = np.where(self._learned_sign[counted.category] != 0,
                         self._learned_sign[counted.category], self._sign[counted.category])

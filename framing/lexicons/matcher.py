@@ -10,11 +10,13 @@ How it works, and why it is fast
    tables, matched against the un-folded text. Each form points to its *postings*: the
    (term, category, weight) it counts for, one per category.
 2. A batch of texts is joined into one string (texts separated by three spaces) and
-   normalised in NumPy without changing its length: punctuation and whitespace become
-   spaces, letters are case-folded. Word boundaries come from one comparison with the
-   space character; every word's key from prefix sums over the batch. Two words are
-   *adjacent* when exactly one space separates them, so a phrase never matches across
-   punctuation, which normalises to a second space.
+   normalised in NumPy without changing its length (letters case-folded, typographic
+   apostrophes as ``'``). Word boundaries are :mod:`framing.tokenize`'s words (cached per
+   text, so the scorers of one batch tokenise each article once): ``U.S.`` is one word,
+   ``don't`` is ``do`` + ``n't``, as everywhere else in framing. Every word's key comes from
+   prefix sums over the batch. Two words are *adjacent* when no punctuation token and at
+   most one white-space character separate them, so a phrase never matches across
+   punctuation or a paragraph break.
 3. Single words are looked up with one :func:`numpy.searchsorted`; phrases of length
    ``k`` fold ``k`` adjacent word keys and are looked up the same way. Containment of a
    short match in a longer one of the same lexicon (``aliens`` inside ``illegal aliens``),
@@ -27,15 +29,15 @@ number of array passes per batch.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from .. import tokenize
 from . import _hashing
-from ._normalize import normalize_codes, pattern_bytes, surface_forms
+from ._normalize import pattern_bytes, surface_forms, term_words, token_codes
 from .lexicon import Lexicon
 
 __all__ = ["BATCH_SIZE", "LexiconMatcher", "Matches", "NEGATORS"]
@@ -47,8 +49,6 @@ NEGATORS = ("not", "no", "never", "nor", "neither", "without", "cannot", "hardly
 BATCH_SIZE = 256
 _SPACE = ord(" ")
 _SEPARATOR = "   "
-#: Punctuation a term may contain and still be matched faithfully (it becomes a space).
-_TERM_PUNCTUATION = set(" -'’./&\u2010\u2011\u2013")
 
 
 def _csr(lists: Sequence[Sequence[int]], dtype=np.int64) -> tuple[np.ndarray, np.ndarray]:
@@ -77,10 +77,18 @@ def _as_text(value) -> str:
     return str(value)
 
 
-def _matchable(term: str) -> bool:
-    """Whether a term survives normalisation unchanged in meaning (``a+`` does not)."""
-    return all(ch.isalnum() or ch in _TERM_PUNCTUATION
-               or unicodedata.category(ch) in ("Mn", "Mc") for ch in term)
+def _unmatchable(term: str) -> str | None:
+    """Why a term cannot be matched faithfully, or None.
+
+    Matching runs over words, so punctuation the tokenizer cuts off a term (``a+``, the
+    ``&`` of ``AT&T``) would be silently ignored: such terms are left out instead.
+    """
+    words, punctuation = term_words(term, case_sensitive=True)
+    if not words:
+        return "has no word in it"
+    if punctuation:
+        return f"holds punctuation the tokenizer splits off: {' '.join(punctuation)}"
+    return None
 
 
 @dataclass
@@ -102,7 +110,7 @@ class Matches:
     negated : ndarray of bool
         The match lies in a negation scope.
     n_words : ndarray of int64
-        Words per text (runs of word characters), one per text.
+        Words per text (:func:`framing.tokenize.word_spans`), one per text.
     """
 
     doc: np.ndarray
@@ -126,6 +134,7 @@ class _Batch:
     word_end: np.ndarray
     word_doc: np.ndarray
     n_words: np.ndarray
+    adjacent: np.ndarray  # word i and word i + 1 are adjacent (see the module), n_words - 1
     _prefix: np.ndarray | None = None
     _keys: np.ndarray | None = None
 
@@ -162,7 +171,7 @@ class _Table:
             prefix = _hashing.prefix_sums(codes)
             keys = _hashing.word_keys(codes, start, end, prefix)
         n = len(start)
-        adjacent = (start[1:] - end[:-1]) == 1  # one space between word i and i + 1
+        adjacent = batch.adjacent
         lengths = end - start
         found_pattern, found_first, found_last = [], [], []
         for (k, wildcard), table in sorted(self.groups.items()):
@@ -245,8 +254,9 @@ class LexiconMatcher:
     n_patterns_ : int
         Surface forms compiled.
     skipped_terms_ : pandas.DataFrame
-        Entries that cannot be matched faithfully (symbols such as ``a+``), with the
-        lexicon and the reason; they are left out, never silently.
+        Entries that cannot be matched faithfully (symbols such as ``a+``, which the
+        tokenizer cuts off the word), with the lexicon and the reason; they are left out,
+        never silently.
 
     Examples
     --------
@@ -301,11 +311,14 @@ class LexiconMatcher:
             for source, target in lex.negation_flips.items():
                 flips[category_index[(group, source)]] = category_index[(group, target)]
             for row in lex.entries.itertuples(index=False):
-                if not _matchable(row.term):
+                reason = _unmatchable(row.term)
+                if reason is not None:
                     skipped.append({"lexicon": lex.name, "term": row.term,
-                                    "category": row.category,
-                                    "reason": "contains symbols that normalise to spaces"})
+                                    "category": row.category, "reason": reason})
                     continue
+                # "anti-" is a prefix: the tokenizer keeps "anti-immigrant" as one word.
+                wildcard = bool(row.wildcard) or (row.term.endswith("-")
+                                                  and len(row.term.strip("-")) > 0)
                 key = (group, row.term, row.case_sensitive, row.inflect, row.wildcard)
                 if key not in term_index:
                     term_index[key] = len(self.terms_)
@@ -314,8 +327,8 @@ class LexiconMatcher:
                 term = term_index[key]
                 category = category_index[(group, row.category)]
                 for form in surface_forms(row.term, case_sensitive=row.case_sensitive,
-                                          inflect=row.inflect and not row.wildcard):
-                    pattern = (row.case_sensitive, tuple(form.split()), bool(row.wildcard))
+                                          inflect=row.inflect and not wildcard):
+                    pattern = (row.case_sensitive, tuple(form.split()), wildcard)
                     postings.setdefault(pattern, {}).setdefault(
                         category, (term, float(row.weight)))
         self.skipped_terms_ = pd.DataFrame(skipped,
@@ -338,14 +351,26 @@ class LexiconMatcher:
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         doc_start = 1 + np.concatenate([[0], np.cumsum(lengths + len(_SEPARATOR))[:-1]])
         joined = " " + _SEPARATOR.join(texts) + " "
-        codes = normalize_codes(joined, latin1=True)
-        is_char = codes != _SPACE
-        word_start = np.flatnonzero(is_char & ~np.concatenate([[False], is_char[:-1]]))
-        word_end = np.flatnonzero(is_char & ~np.concatenate([is_char[1:], [False]])) + 1
-        word_doc = np.searchsorted(doc_start, word_start, side="right") - 1
-        n_words = np.bincount(word_doc, minlength=len(texts)).astype(np.int64)
+        codes = token_codes(joined, latin1=True)
+        starts, ends, follows = [], [], []
+        for text, offset in zip(texts, doc_start.tolist(), strict=True):
+            start, end, is_word = tokenize.span_arrays(text)
+            index = np.flatnonzero(is_word)
+            start, end = start[index], end[index]
+            # Adjacent: the next token is the next word, at most one white space away.
+            follows.append(np.concatenate([(index[1:] == index[:-1] + 1)
+                                           & (start[1:] - end[:-1] <= 1), [False]])
+                           if len(index) else np.zeros(0, dtype=bool))
+            starts.append(start + offset)
+            ends.append(end + offset)
+        empty = np.zeros(0, dtype=np.int64)
+        word_start = np.concatenate([empty, *starts])
+        word_end = np.concatenate([empty, *ends])
+        adjacent = np.concatenate([np.zeros(0, dtype=bool), *follows])[:-1]
+        n_words = np.fromiter(map(len, starts), dtype=np.int64, count=len(texts))
+        word_doc = np.repeat(np.arange(len(texts), dtype=np.int64), n_words)
         return _Batch(joined, codes, doc_start.astype(np.int64), word_start, word_end,
-                      word_doc, n_words)
+                      word_doc, n_words, adjacent)
 
     def _lookup(self, batch: _Batch, cased: bool) -> tuple[np.ndarray, ...]:
         """Matched patterns of a batch: (pattern, first word, last word) arrays."""
@@ -354,7 +379,7 @@ class LexiconMatcher:
         if not table.groups or not len(batch.word_start):
             return empty, empty, empty
         codes = (batch.codes if not cased
-                 else normalize_codes(batch.joined, lower=False, latin1=True))
+                 else token_codes(batch.joined, lower=False, latin1=True))
         return table.lookup(codes, batch)
 
     def find(self, texts: Iterable[str]) -> Matches:
@@ -523,13 +548,13 @@ def _negated(match_word: np.ndarray, negator_word: np.ndarray, batch: _Batch, wi
     """Whether each match (by its first word) lies in a negation scope.
 
     A negator's scope is the next ``window`` words of its text, up to the first clause
-    break (anything but one space between two words: punctuation normalises to spaces).
+    break (two words that are not adjacent: punctuation, or a paragraph break, between).
     """
     if not len(negator_word) or not len(match_word):
         return np.zeros(len(match_word), dtype=bool)
     index = np.searchsorted(negator_word, match_word, side="left") - 1
     nearest = np.where(index >= 0, negator_word[np.maximum(index, 0)], -1)
-    gap = (batch.word_start[1:] - batch.word_end[:-1]) > 1  # break after word i
+    gap = ~batch.adjacent  # break after word i
     last_break = np.maximum.accumulate(np.where(gap, np.arange(len(gap)), -1))
     before = np.where(match_word > 0, last_break[np.maximum(match_word - 1, 0)], -1)
     return (nearest >= 0) & (match_word - nearest <= window) & (before < nearest)

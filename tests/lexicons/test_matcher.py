@@ -109,10 +109,14 @@ def test_offsets_survive_non_ascii_and_astral_characters():
 
 
 def test_terms_with_symbols_are_reported_not_matched():
-    lex = Lexicon.from_dict({"positive": ["a+", "good"]}, name="s")
+    # "a+" is one word to the tokenizer (matched as written); the "&" of "AT&T" is split
+    # off as punctuation, so that term cannot be matched faithfully and is reported.
+    lex = Lexicon.from_dict({"positive": ["a+", "good"], "firm": ["AT&T"]}, name="s")
     matcher = LexiconMatcher(lex)
-    assert matcher.skipped_terms_["term"].tolist() == ["a+"]
-    assert spans(matcher, "a good grade") == [("good", "positive")]
+    assert matcher.skipped_terms_["term"].tolist() == ["AT&T"]
+    assert "splits off: &" in matcher.skipped_terms_["reason"].iloc[0]
+    assert spans(matcher, "a good grade, an A+ at AT&T") == [("good", "positive"),
+                                                             ("A+", "positive")]
 
 
 def test_weights_are_summed_and_duplicate_inflections_count_once():
