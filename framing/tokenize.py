@@ -50,8 +50,8 @@ from functools import lru_cache
 import numpy as np
 
 __all__ = ["ABBREVIATIONS", "NUMBER_ABBREVIATIONS", "SENTENCE_FINAL_ABBREVIATIONS",
-           "is_abbreviation", "sentence_spans", "span_arrays", "split_sentences",
-           "token_spans", "tokens", "word_spans", "words"]
+           "has_contraction", "is_abbreviation", "sentence_spans", "span_arrays",
+           "split_sentences", "token_spans", "tokens", "word_spans", "words"]
 
 #: Abbreviations written with a final full stop that do not end a sentence: lower case,
 #: without the final stop. Authored for US news: personal and military titles, months,
@@ -147,7 +147,7 @@ _CONTRACTION_LITERALS = ("cannot", "d'ye", "gimme", "gonna", "gotta", "lemme", "
                          "wanna", " 't")
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=2)
 def _treebank(contractions: bool):
     """nltk's tokenizer; without its contraction rules when the text holds none of them.
 
@@ -210,8 +210,7 @@ def _cached_arrays(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     spans = []
     if text and not text.isspace():
         prepared = text.replace("\u2019", "'").replace("\u02bc", "'")  # same length
-        lowered = prepared.lower()
-        tokenizer = _treebank(any(literal in lowered for literal in _CONTRACTION_LITERALS))
+        tokenizer = _treebank(has_contraction(prepared))
         spans = list(tokenizer.span_tokenize(prepared))
     if not spans:
         empty = np.zeros(0, dtype=np.int64)
@@ -228,10 +227,12 @@ def _cached_arrays(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return arrays
 
 
-def span_arrays(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def span_arrays(text: str, *, cache: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every token of ``text`` as arrays: (start, end, is_word), read-only.
 
-    The form vectorised code wants (the lexicon matcher); cached per text.
+    The form vectorised code wants (the lexicon matcher); cached per text. Pass
+    ``cache=False`` for many short strings seen once (a lexicon's terms), so they do not
+    push the articles being scored out of the cache.
 
     Examples
     --------
@@ -239,7 +240,24 @@ def span_arrays(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     >>> start.tolist(), end.tolist(), is_word.tolist()
     ([0, 2, 5], [2, 5, 6], [True, True, False])
     """
-    return _cached_arrays(_check(text))
+    text = _check(text)
+    return _cached_arrays(text) if cache else _cached_arrays.__wrapped__(text)
+
+
+def has_contraction(text: str) -> bool:
+    """Whether ``text`` holds a word nltk's contraction rules split (``cannot``, ``gonna``...).
+
+    Text without one is cut into words at white space and punctuation alone, so a string of
+    letters and single spaces is its own words (a shortcut :mod:`framing.lexicons` takes
+    for plain terms).
+
+    Examples
+    --------
+    >>> has_contraction("We cannot wait"), has_contraction("illegal aliens")
+    (True, False)
+    """
+    lowered = _check(text).lower()
+    return any(literal in lowered for literal in _CONTRACTION_LITERALS)
 
 
 def token_spans(text: str) -> list[tuple[int, int]]:

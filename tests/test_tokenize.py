@@ -31,15 +31,15 @@ def test_unicode_apostrophes_and_quotes_split_like_ascii_and_spans_point_at_the_
     # Treebank rewrites quotes as `` and ''; the spans still point at the marks as written
     ascii_text = 'He said "no" again.'
     assert tokens_of(ascii_text) == ["He", "said", '"', "no", '"', "again", "."]
-    for text in (text, ascii_text):
-        spans = token_spans(text)
-        assert all(text[s:e] and not text[s:e].isspace() for s, e in spans)
+    for sample in (text, ascii_text):
+        spans = token_spans(sample)
+        assert all(sample[s:e] and not sample[s:e].isspace() for s, e in spans)
         assert all(e1 <= s2 for (_, e1), (s2, _) in zip(spans, spans[1:]))
         # nothing but white space is left between the tokens
-        covered = np.zeros(len(text), dtype=bool)
+        covered = np.zeros(len(sample), dtype=bool)
         for s, e in spans:
             covered[s:e] = True
-        assert all(ch.isspace() for ch, c in zip(text, covered) if not c)
+        assert all(ch.isspace() for ch, c in zip(sample, covered) if not c)
 
 
 def test_hyphens_keep_compounds_and_words_drop_punctuation():
@@ -122,3 +122,31 @@ def test_matcher_words_are_the_tokenizer_words_on_allsides():
     # and the counts' denominators are the tokenizer's word counts
     _, n_words = matcher.count(texts)
     assert n_words.tolist() == [len(word_spans(t)) for t in texts]
+
+
+def test_plain_terms_are_cut_as_the_tokenizer_cuts_them(mirror_dir):
+    # Lexicon terms of letters and spaces skip the tokenizer; every public and authored
+    # term (and a few made to trip the shortcut) must come out exactly as the tokenizer cuts.
+    from framing.lexicons import list_lexicons, load_lexicon
+    from framing.lexicons._normalize import codes_to_text, term_words, token_codes
+
+    terms = {"cannot stop", "gonna", "Wanna go", "U.S.", "don't", "anti-", "a+", "straße"}
+    for name in list_lexicons()["name"]:
+        terms.update(load_lexicon(name).entries["term"])
+    for term in sorted(terms):
+        start, end, is_word = tokenize.span_arrays(term, cache=False)
+        pieces = [term[s:e] for s, e in zip(start.tolist(), end.tolist(), strict=True)]
+        for case_sensitive in (True, False):
+            words, punctuation = term_words(term, case_sensitive=case_sensitive)
+            expected = [codes_to_text(token_codes(p, lower=not case_sensitive))
+                        for p, w in zip(pieces, is_word.tolist(), strict=True) if w]
+            assert words == expected, term
+            assert punctuation == [p for p, w in zip(pieces, is_word.tolist(), strict=True)
+                                   if not w], term
+
+
+def test_uncached_arrays_leave_the_cache_alone():
+    tokenize._cached_arrays.cache_clear()
+    tokenize.span_arrays("seen once", cache=False)
+    assert tokenize._cached_arrays.cache_info().currsize == 0
+    assert tokenize.has_contraction("They cannot.") and not tokenize.has_contraction("can")

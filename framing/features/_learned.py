@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..lexicons import Lexicon, normalize_text
+from ..lexicons import Lexicon, word_runs
 
 __all__ = ["_log_odds_dirichlet", "learn_terms"]
 
@@ -80,9 +80,8 @@ class _Analyzer:
 
     def __call__(self, text: str) -> list[str]:
         grams = []
-        # Punctuation normalises to a space beside a space: phrases stop at clause breaks.
-        for clause in normalize_text(text).split("  "):
-            words = clause.split()
+        # Phrases stop where the matcher's do: at punctuation and paragraph breaks.
+        for words in word_runs(text):
             for n in range(self.low, self.high + 1):
                 for i in range(len(words) - n + 1):
                     gram = words[i:i + n]

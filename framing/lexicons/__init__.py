@@ -9,8 +9,8 @@ texts with inflections, case rules, negation scope and a character span for ever
 authors, :func:`list_lexicons` lists them all, and :func:`fetch_lexicon` returns a public
 one as a tidy table with a report of every entry it left out or changed;
 :func:`lexicon_metadata` returns the record describing a lexicon (a frame typology's
-definitions and thresholds included) and :func:`normalize_text` the copy of a text that
-terms are matched against, for code that must see words as the matcher does.
+definitions and thresholds included) and :func:`word_runs` the words of a text as terms are
+matched against them, for code that must see words as the matcher does.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ _EXPORTS = {
     "lexicon_metadata": "._load",
     "load_lexicon": "._load",
     "list_lexicons": "._load",
-    "normalize_text": "._text",
+    "word_runs": "._text",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -13,9 +13,6 @@ one character to one character (for case-insensitive matching), the typographic 
 a word (the full stops of ``U.S.``, the hyphen of ``so-called``) stays itself, so ``U.S.``
 and ``U S`` are different words.
 
-:func:`normalize` is the older, word-agnostic copy (punctuation as spaces), kept for code
-that wants a plain normalised string.
-
 Inflections are generated, not guessed at match time: a term marked ``inflect`` expands to
 every inflected form of its lemma given by LemmInflect (plural, verb forms; comparatives
 are left out because they change meaning), so ``sanctuary city`` also matches
@@ -26,18 +23,17 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from functools import lru_cache
 
 import numpy as np
 
 from .. import tokenize
 
-__all__ = ["codes_to_text", "normalize", "normalize_codes", "pattern_bytes", "surface_forms",
-           "term_words", "to_latin1", "token_codes", "word_count"]
+__all__ = ["codes_to_text", "pattern_bytes", "surface_forms", "term_words", "to_latin1",
+           "token_codes"]
 
 _BMP = 0x10000
-_SPACE, _APOSTROPHE, _S, _CAPITAL_S = ord(" "), ord("'"), ord("s"), ord("S")
+_SPACE, _APOSTROPHE = ord(" "), ord("'")
 #: Inflection tags kept when expanding a lemma (nouns' plural, every verb form).
 _INFLECTION_TAGS = ("NN", "NNS", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "JJ", "RB")
 _MAX_VARIANTS = 64
@@ -48,31 +44,11 @@ _ABBREVIATED = tokenize.ABBREVIATIONS | tokenize.NUMBER_ABBREVIATIONS
 
 
 @lru_cache(maxsize=4)
-def _table(lower: bool, latin1: bool = False) -> np.ndarray:
-    """Code point -> normalised code point, for the Basic Multilingual Plane plus one.
-
-    Index ``0xFFFF + 1`` stands for every character beyond the BMP (emoji, symbols, rare
-    scripts), which is not a word of an English lexicon: it maps to a space. With
-    ``latin1``, the table gives one byte per character instead (see :func:`to_latin1`).
-    """
-    table = np.full(_BMP + 1, _SPACE, dtype=np.uint32)
-    for code in range(_BMP):
-        if 0xD800 <= code < 0xE000:
-            continue
-        char = chr(code)
-        if char.isalnum() or char == "_" or unicodedata.category(char) in ("Mn", "Mc"):
-            folded = char.lower() if lower else char
-            table[code] = ord(folded) if len(folded) == 1 else code
-        elif char in "'\u2019\u02bc":
-            table[code] = _APOSTROPHE
-    return to_latin1(table) if latin1 else table
-
-
-@lru_cache(maxsize=4)
 def _token_table(lower: bool, latin1: bool = False) -> np.ndarray:
-    """Like :func:`_table`, but punctuation inside a word keeps its identity.
+    """Code point -> the code point words are hashed with, for the BMP plus one.
 
-    Only the characters of words are ever hashed (word spans come from
+    Letters are case-folded one character to one (with ``lower``); punctuation inside a
+    word keeps its identity. Only the characters of words are ever hashed (word spans come from
     :mod:`framing.tokenize`), so nothing needs blanking: ``.`` stays ``.``, typographic
     apostrophes become ``'`` and the Unicode hyphens ``-``.
     """
@@ -124,66 +100,9 @@ def pattern_bytes(pattern: str) -> bytes:
     return bytes(ord(c) if ord(c) < 256 else 0xFF for c in pattern)
 
 
-def _fix_apostrophes(mapped: np.ndarray) -> np.ndarray:
-    """Blank possessive ``'s`` and apostrophes not inside a word, in place."""
-    apostrophe = np.flatnonzero(mapped == _APOSTROPHE)
-    if not len(apostrophe):
-        return mapped
-    last = len(mapped) - 1
-    # Neighbours of each apostrophe; positions outside the text count as spaces.
-    before = np.where(apostrophe > 0, mapped[np.maximum(apostrophe - 1, 0)], _SPACE)
-    after = np.where(apostrophe < last, mapped[np.minimum(apostrophe + 1, last)], _SPACE)
-    after2 = np.where(apostrophe < last - 1, mapped[np.minimum(apostrophe + 2, last)], _SPACE)
-    possessive = ((after == _S) | (after == _CAPITAL_S)) & (after2 == _SPACE)
-    mapped[apostrophe[possessive]] = _SPACE
-    mapped[apostrophe[possessive] + 1] = _SPACE
-    # Quotation marks and the apostrophe of "aliens'": not inside a word.
-    mapped[apostrophe[(before == _SPACE) | (after == _SPACE)]] = _SPACE
-    return mapped
-
-
-def normalize_codes(text: str, *, lower: bool = True, latin1: bool = False) -> np.ndarray:
-    """Code points of the matching copy of ``text`` (see :func:`normalize`).
-
-    Returns uint32 code points, or with ``latin1`` one uint8 per character (the form the
-    matcher scans; see :func:`to_latin1`).
-    """
-    dtype = np.uint8 if latin1 else np.uint32
-    if not text:
-        return np.zeros(0, dtype=dtype)
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    return _fix_apostrophes(_table(lower, latin1)[np.minimum(codes, _BMP)])
-
-
 def codes_to_text(codes: np.ndarray) -> str:
     """The string of a uint32 code point array."""
     return codes.astype(np.uint32, copy=False).tobytes().decode("utf-32-le")
-
-
-def normalize(text: str, *, lower: bool = True) -> str:
-    """Return the matching copy of ``text``: same length, non-word characters as spaces.
-
-    Parameters
-    ----------
-    text : str
-    lower : bool, default True
-        Case-fold letters (one character to one character).
-
-    Examples
-    --------
-    >>> normalize("ICE’s raid, in L.A. 'Don't' aliens' rights")
-    "ice   raid  in l a   don't  aliens  rights"
-    >>> normalize("ICE’s", lower=False)
-    'ICE  '
-    >>> len(normalize("Straße İstanbul")) == len("Straße İstanbul")
-    True
-    """
-    return codes_to_text(normalize_codes(text, lower=lower))
-
-
-def word_count(normalized: str) -> int:
-    """Words in a normalised text (maximal runs of non-space characters)."""
-    return len(normalized.split())
 
 
 @lru_cache(maxsize=100_000)
@@ -229,11 +148,28 @@ def term_words(term: str, *, case_sensitive: bool) -> tuple[list[str], list[str]
     >>> term_words("AT&T", case_sensitive=True)
     (['AT', 'T'], ['&'])
     """
-    start, end, is_word = tokenize.span_arrays(term)
-    pieces = [term[s:e] for s, e in zip(start.tolist(), end.tolist(), strict=True)]
-    words = [codes_to_text(token_codes(p, lower=not case_sensitive))
-             for p, w in zip(pieces, is_word.tolist(), strict=True) if w]
-    return words, [p for p, w in zip(pieces, is_word.tolist(), strict=True) if not w]
+    words, punctuation = _term_words(term, bool(case_sensitive))
+    return list(words), list(punctuation)
+
+
+#: A term of letters and single spaces, which the tokenizer cuts at the spaces alone
+#: (unless it holds a contraction nltk splits, such as "cannot").
+_PLAIN_TERM = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)*")
+
+
+@lru_cache(maxsize=1 << 16)
+def _term_words(term: str, case_sensitive: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    # Remembered: several matchers compile the same lexicons, each on every fit. Most terms
+    # are plain words, cut without running the tokenizer (the result is the same).
+    if _PLAIN_TERM.fullmatch(term) and not tokenize.has_contraction(term):
+        pieces, is_word = term.split(" "), [True] * (term.count(" ") + 1)
+    else:
+        start, end, flags = tokenize.span_arrays(term, cache=False)
+        pieces = [term[s:e] for s, e in zip(start.tolist(), end.tolist(), strict=True)]
+        is_word = flags.tolist()
+    words = tuple(codes_to_text(token_codes(p, lower=not case_sensitive))
+                  for p, w in zip(pieces, is_word, strict=True) if w)
+    return words, tuple(p for p, w in zip(pieces, is_word, strict=True) if not w)
 
 
 def surface_forms(term: str, *, case_sensitive: bool, inflect: bool) -> list[str]:

@@ -1,22 +1,22 @@
-"""The public face of the matcher's text normalisation, for code outside ``framing.lexicons``
-that must split texts into words exactly as lexicon terms are matched."""
+"""The words of a text as the lexicon matcher sees them, for code outside ``framing.lexicons``
+that counts words or phrases and must agree with the matcher (learned lexicons)."""
 
 from __future__ import annotations
 
-from ._normalize import normalize
+from .. import tokenize
+from ._normalize import codes_to_text, token_codes
 
-__all__ = ["normalize_text"]
+__all__ = ["word_runs"]
 
 
-def normalize_text(text: str, *, lower: bool = True) -> str:
-    """The copy of ``text`` that lexicon terms are matched against.
+def word_runs(text: str, *, lower: bool = True) -> list[list[str]]:
+    """The words of ``text`` as lexicon terms are matched against them, in phrase runs.
 
-    Every character that is not part of a word (punctuation, whitespace, symbols, a
-    possessive ``'s``, quotation marks) becomes a space and letters are case-folded one
-    character to one character, so the copy has exactly the length of ``text`` and a
-    match's offsets are offsets into ``text``. Apostrophes inside a word stay (``don't``).
-    Punctuation becomes a space next to the space that usually follows it, so a run of two
-    spaces marks a clause break that a phrase never crosses.
+    Words are :mod:`framing.tokenize`'s, normalised as the matcher normalises them
+    (case-folded unless ``lower=False``, typographic apostrophes read as ``'``). A run ends
+    where the matcher stops a phrase: at punctuation, or at a gap of more than one
+    character (a paragraph break), so a phrase of a run's consecutive words is a phrase the
+    matcher could match.
 
     Parameters
     ----------
@@ -26,8 +26,8 @@ def normalize_text(text: str, *, lower: bool = True) -> str:
 
     Returns
     -------
-    str
-        Of the same length as ``text``.
+    list of list of str
+        One list of words per run, in order.
 
     Raises
     ------
@@ -36,14 +36,25 @@ def normalize_text(text: str, *, lower: bool = True) -> str:
 
     Examples
     --------
-    >>> from framing.lexicons import normalize_text
-    >>> normalize_text("ICE’s raid, in L.A. 'Don't' aliens' rights")
-    "ice   raid  in l a   don't  aliens  rights"
-    >>> normalize_text("Sanctuary cities. Illegal aliens").split("  ")
-    ['sanctuary cities', 'illegal aliens']
-    >>> normalize_text("ICE", lower=False)
-    'ICE'
+    >>> from framing.lexicons import word_runs
+    >>> word_runs("ICE’s raid, in the U.S. Don't say 'illegal aliens'.")
+    [['ice', "'s", 'raid'], ['in', 'the', 'u.s.', 'do', "n't", 'say'], ['illegal', 'aliens']]
+    >>> word_runs("ICE", lower=False)
+    [['ICE']]
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
-    return normalize(text, lower=lower)
+    start, end, is_word = tokenize.span_arrays(text)
+    runs: list[list[str]] = []
+    previous_end = None
+    for begin, stop, word in zip(start.tolist(), end.tolist(), is_word.tolist(), strict=True):
+        if not word:
+            previous_end = None
+            continue
+        piece = codes_to_text(token_codes(text[begin:stop], lower=lower))
+        if previous_end is not None and begin - previous_end <= 1:
+            runs[-1].append(piece)
+        else:
+            runs.append([piece])
+        previous_end = stop
+    return runs
