@@ -415,6 +415,8 @@ def test_every_recipe_trains_on_40_rows_and_loads_back(tmp_path, capsys, name):
     assert card.startswith((MODELS / name / "CARD.md").read_text(encoding="utf-8").rstrip())
     assert "## This training run" in card and "A smoke run" in card
     assert record["data"]["pairs_sha256"] in card
+    # where it computed: the CPU here (a transformer records its device and precision)
+    assert record["device"].startswith("cpu") and f"| device | {record['device']} |" in card
     assert (out / "recipe.toml").read_bytes() == (MODELS / name / "recipe.toml").read_bytes()
 
     model = load_trained(out)

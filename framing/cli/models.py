@@ -888,6 +888,7 @@ def _write(recipe: ModelRecipe, estimator, data: TrainingData, out: Path, overwr
             "settings": recipe.settings, "data": data.facts,
             "started_utc": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "fit_seconds": round(seconds, 1), "cpu_count": os.cpu_count(),
+            "device": _compute_device(estimator),
             "versions": _versions(),
             "weights": _save_weights(estimator, partial),
         }
@@ -901,6 +902,26 @@ def _write(recipe: ModelRecipe, estimator, data: TrainingData, out: Path, overwr
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
+
+
+def _compute_device(estimator) -> str:
+    """Where the model's torch parts computed: their ``device_`` (and ``precision_``), else
+    what their ``device`` setting resolves to here; ``"cpu"`` for a model without torch."""
+    from .._device import resolve_device
+
+    parts = [estimator]
+    if hasattr(estimator, "get_params"):
+        parts += [value for value in estimator.get_params(deep=True).values()
+                  if hasattr(value, "get_params")]
+    ran = set()
+    for part in parts:
+        device = getattr(part, "device_", None)
+        if device:
+            precision = getattr(part, "precision_", None)
+            ran.add(f"{device} ({precision})" if precision else str(device))
+        elif isinstance(getattr(part, "device", None), str):
+            ran.add(resolve_device(part.device))
+    return ", ".join(sorted(ran)) or "cpu"
 
 
 def _index_record(pipeline) -> dict:
@@ -959,6 +980,7 @@ def _run_card(recipe: ModelRecipe, record: dict) -> str:
         ("text/label pairs sha256", f"`{facts['pairs_sha256']}`"),
         ("fit", f"{record['fit_seconds']:,} s on {record['cpu_count']} CPU cores, "
                 f"started {record['started_utc']}"),
+        ("device", record.get("device", "cpu")),
         ("versions", versions),
         ("weights", f"`{record['weights']['path']}` ({record['weights']['format']}); load "
                     "with `framing.cli.models.load_trained(folder)`"),
