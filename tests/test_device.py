@@ -65,8 +65,11 @@ def test_missing_gpu_index_is_a_clear_error(torch, monkeypatch):
         resolve_device("cuda:1")
 
 
-def test_compute_precision_is_float16_on_cuda_only():
-    assert compute_precision("cpu") == "float32"
+def test_compute_precision_is_float16_on_cuda_only(monkeypatch):
+    import framing._device
+
+    monkeypatch.setattr(framing._device, "amx_bfloat16", lambda: False)
+    assert compute_precision("cpu") == compute_precision("cpu", "float32") == "float32"
     assert compute_precision("cuda") == compute_precision("cuda:2") == "float16"
 
 
@@ -115,11 +118,13 @@ def test_device_is_part_of_get_encoders_cache_key(minilm_available):
 def test_encoder_cache_identity_follows_the_compute_precision(minilm_available, home):
     from framing.features import SentenceEncoder
 
-    cpu = SentenceEncoder(device="cpu")._disk_cache()[1]
+    cpu = SentenceEncoder(device="cpu", precision="float32")._disk_cache()[1]
     assert "precision" not in cpu
-    assert SentenceEncoder(device="cuda")._disk_cache()[1] == {**cpu, "precision": "float16"}
-    # "auto" looks float32 vectors up first, without importing torch to resolve itself
+    cuda = SentenceEncoder(device="cuda")
+    assert cuda._disk_cache(cuda.precision_)[1] == {**cpu, "precision": "float16"}
+    # precision="auto" looks float32 vectors up first, without importing torch
     assert SentenceEncoder()._disk_cache()[1] == cpu
+    assert cuda._disk_cache()[1] == cpu
 
 
 class _FakeBatch(dict):
@@ -161,8 +166,8 @@ def test_auto_on_cuda_stores_and_finds_vectors_under_the_float16_key(torch, mini
     vectors = encoder.encode(SENTENCES)
     assert moves == ["cuda"] and vectors.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-6)
-    identity = encoder._disk_cache()[1]
-    assert identity["precision"] == "float16"
+    identity = encoder._disk_cache(encoder.precision_)[1]
+    assert identity["precision"] == "float16" and encoder.device_ == "cuda"
     cache = EmbeddingCache.default()
     assert cache.info()["models"][0]["precision"] == "float16"
     # a new "auto" encoder on the same GPU machine finds them at float16

@@ -14,10 +14,10 @@ Keys
     The model key is the sha256 of the model's identity: the resolved folder or Hugging Face
     id, the pinned revision (for an id) or else a digest of the folder's weights, tokenizer
     and configuration files, the pooling, ``max_length``, the stored dtype and, when it is
-    not float32, the compute precision (float16 mixed precision on CUDA gives vectors that
-    differ from the CPU's in the third decimal). Changing any of them (other weights, a
-    longer ``max_length``) starts a separate set of vectors; nothing stale is ever
-    returned. The batch size and the device name are not part of the key: they change
+    not float32, the compute precision (float16 mixed precision on CUDA differs from the
+    CPU's float32 in the third decimal, bfloat16 likewise). Changing any of them (other
+    weights, a longer ``max_length``) starts a separate set of vectors; nothing stale is
+    ever returned. The batch size and the device name are not part of the key: they change
     nothing but the last float32 bits.
 Storage: SQLite in WAL mode
     Chosen over append-only files of vectors because a lookup must not read the whole
@@ -172,9 +172,10 @@ def model_identity(source: str, revision: str | None, *, pooling: str,
     max_length : int
         Tokens kept per sentence.
     precision : str, default "float32"
-        Compute type of the forward passes (``"float16"`` under CUDA autocast). Recorded
-        only when not float32, so the keys of float32 vectors stay those of caches written
-        before the precision was part of the identity.
+        Compute type of the forward passes (``"float16"`` under CUDA autocast,
+        ``"bfloat16"``; see :func:`framing._device.compute_precision`). Recorded only when
+        not float32, so the keys of float32 vectors stay those of caches written before
+        the precision was part of the identity.
     """
     folder = Path(source)
     weights = None if revision or not folder.is_dir() else _folder_digest(folder)

@@ -21,8 +21,18 @@ when an encoder is first built, so ``import framing`` stays fast.
   :func:`torch.set_num_threads` yourself (it is respected), or pass ``num_threads`` to
   apply a setting for the duration of each :meth:`SentenceEncoder.encode` call only.
 * **Device.** ``device="auto"`` (the default) runs the model on CUDA where torch sees a
-  GPU, with the forward pass in float16 mixed precision (autocast; the vectors returned
-  are float32), and on the CPU in float32 elsewhere (:mod:`framing._device`).
+  GPU, and on the CPU elsewhere (:mod:`framing._device`).
+* **Precision.** ``precision="auto"`` (the default) computes where it is fast and the
+  vectors stay close to float32's: float16 mixed precision (autocast) on CUDA; on a CPU
+  with AMX bfloat16 tiles (:func:`framing._device.amx_bfloat16`), the weights and
+  activations in bfloat16, several times faster than float32 there; on any other CPU
+  float32, because there bfloat16 is slower than float32 (even with AVX512-BF16).
+  ``precision="float32"`` is the exact path (float32 weights and arithmetic, on any
+  device); ``"bfloat16"`` asks for bfloat16 anywhere. int8 dynamic quantisation of the
+  linear layers was measured too and is not offered: it moved the vectors much further
+  from float32's than bfloat16 does (``benchmarks/README.md``).
+  Whatever the precision, pooling and normalisation run in float32 and the vectors
+  returned are float32.
 * **Determinism.** Evaluation mode (no dropout), no sampling: the same sentences give the
   same embeddings. Batches are formed from the sorted sentences that need encoding, so a
   sentence encoded in a different company can differ in the last float32 bits (about
@@ -33,10 +43,14 @@ when an encoder is first built, so ``import framing`` stays fast.
   sha256, and looked up before encoding: a sentence is encoded once per model, across runs
   and processes, and when every sentence is cached the model is not even loaded. A cached
   vector is returned bit for bit as stored. ``cache=False`` or
-  ``FRAMING_EMBEDDING_CACHE=0`` turns it off. float16 vectors (CUDA) are kept apart from
-  float32 ones; with ``device="auto"`` the float32 vectors are looked up first, so that a
-  fully cached run needs neither torch nor the model, and a GPU run reuses the (more
-  precise) vectors a CPU run stored.
+  ``FRAMING_EMBEDDING_CACHE=0`` turns it off. The compute precision is part of the key,
+  so bfloat16 and float16 vectors are kept apart from float32 ones. An explicit
+  ``precision`` uses only vectors of that precision. ``precision="auto"`` accepts any
+  precision it may choose itself: it looks up float32 vectors first (the exact ones,
+  which a ``precision="float32"`` run stored), then those of this CPU's automatic
+  precision, then (once the model is loaded on a GPU) float16 ones, and encodes and
+  stores only what none of them holds. None of these lookups imports torch where the CPU's
+  flags can be read (Linux), so a fully cached run needs neither torch nor the model.
 """
 
 from __future__ import annotations
@@ -47,7 +61,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .._device import check_device, compute_precision, resolve_device
+from .._device import check_device, check_precision, compute_precision, resolve_device
 from .._pretrained import default_model_path, resolve_encoder
 
 __all__ = ["POOLING", "SentenceEncoder", "default_model_path", "get_encoder"]
@@ -96,9 +110,15 @@ class SentenceEncoder:
         torch intra-op threads to use while encoding; the previous setting is restored
         afterwards. Default: leave torch's setting alone.
     device : {"auto", "cpu", "cuda", "cuda:N"}, default "auto"
-        Where the model runs: ``"auto"`` is CUDA (float16 mixed precision) when torch sees
-        a GPU, else the CPU (float32). Resolved when the model is loaded; a CUDA device
-        asked for where there is none is a ValueError then.
+        Where the model runs: ``"auto"`` is CUDA when torch sees a GPU, else the CPU.
+        Resolved when the model is loaded; a CUDA device asked for where there is none is
+        a ValueError then.
+    precision : {"auto", "float32", "bfloat16"}, default "auto"
+        Compute type of the forward passes. ``"auto"``: float16 mixed precision on CUDA,
+        bfloat16 on a CPU with AMX, float32 on other CPUs (see the module docstring: the
+        fast choice where its vectors stay close to float32's). ``"float32"``: the exact
+        path everywhere. ``"bfloat16"``: weights and activations in bfloat16 on any device
+        (slower than float32 on a CPU without AMX).
     cache : bool, default True
         Look sentences up in the disk cache before encoding them, and store new vectors
         there (see :mod:`framing.features._embedding_cache`); the environment variable
@@ -109,6 +129,12 @@ class SentenceEncoder:
     ----------
     dimension : int
         Length of an embedding (384 for MiniLM-L6).
+    device_ : str or None
+        The device the model runs on (``"cpu"``, ``"cuda"``, ``"cuda:N"``): known from
+        the start for an explicit device, else once the model is loaded; None before.
+    precision_ : str or None
+        Compute type of the forward passes (``"float32"``, ``"bfloat16"`` or
+        ``"float16"``), known when ``device_`` is.
 
     Examples
     --------
@@ -122,9 +148,10 @@ class SentenceEncoder:
     def __init__(self, model=None, *, revision: str | None = None,
                  batch_size: int = DEFAULT_BATCH_SIZE, max_length: int = DEFAULT_MAX_LENGTH,
                  num_threads: int | None = None, cache: bool = True,
-                 device: str = "auto"):
+                 device: str = "auto", precision: str = "auto"):
         source, revision = resolve_encoder(model, revision)
         device = check_device(device)
+        precision = check_precision(precision)
         if int(batch_size) < 1 or int(max_length) < 2:
             raise ValueError("batch_size must be >= 1 and max_length >= 2")
         self.model = source
@@ -134,7 +161,10 @@ class SentenceEncoder:
         self.num_threads = num_threads
         self.cache = bool(cache)
         self.device = device
+        self.precision = precision
         self._tokenizer = self._model = self._torch = None
+        #: The precision the loaded model computes in (None before loading).
+        self._compute = None
         #: The resolved device, once the model is loaded (or an explicit "cpu").
         self._device = "cpu" if device == "cpu" else None
         self._identities: dict[str, dict] = {}
@@ -149,29 +179,59 @@ class SentenceEncoder:
 
             device = resolve_device(self.device)
             self._tokenizer, model = _load_model(self.model, self.revision)
-            self._model = model.to(device)
+            model = model.to(device)
+            self._compute = compute_precision(device, self.precision)
+            if self._compute == "bfloat16":
+                # bfloat16 weights rather than autocast: autocast converts every weight
+                # on every forward pass, which on a CPU cost most of bfloat16's speed.
+                model = model.to(torch.bfloat16)
+            self._model = model
             self._device = device
             self._torch = torch
             self._dimension = int(self._model.config.hidden_size)
 
-    def _precision(self) -> str:
-        """Compute type of the forward passes, as far as known without importing torch.
+    @property
+    def device_(self) -> str | None:
+        """The resolved device, or None before the model is loaded under ``"auto"``."""
+        if self._device is None and self.device != "auto":
+            return self.device
+        return self._device
 
-        ``"auto"`` before the model is loaded counts as float32: its vectors are looked up
-        first (see the module docstring), and the device is resolved only when something
-        has to be encoded.
+    @property
+    def precision_(self) -> str | None:
+        """The compute precision on :attr:`device_` (None while that is unknown)."""
+        if self._compute is not None and self._model is not None:
+            return self._compute
+        device = self.device_
+        return None if device is None else compute_precision(device, self.precision)
+
+    def _lookup_precisions(self):
+        """The precisions whose cached vectors this encoder accepts, in lookup order.
+
+        A generator, so that the CPU's automatic precision is only worked out when the
+        float32 vectors did not cover every sentence. Before a ``device="auto"`` model is
+        loaded the device is taken to be the CPU; :meth:`_encode_missing` looks up the
+        GPU's precision once loading has shown there is one.
         """
-        if self._device is not None:
-            return compute_precision(self._device)
-        return compute_precision(self.device) if self.device != "auto" else "float32"
+        if self.precision != "auto":
+            yield self.precision
+            return
+        yield "float32"
+        resolved = compute_precision(self.device_ or "cpu", "auto")
+        if resolved != "float32":
+            yield resolved
 
-    def _disk_cache(self):
-        """The disk cache and this model's identity in it, or (None, None) when off."""
+    def _disk_cache(self, precision: str | None = None):
+        """The disk cache and this model's identity in it, or (None, None) when off.
+
+        ``precision``: of the identity; default the first one looked up.
+        """
         from ._embedding_cache import EmbeddingCache, cache_enabled, model_identity
 
         if not cache_enabled(self.cache):
             return None, None
-        precision = self._precision()
+        if precision is None:
+            precision = next(self._lookup_precisions())
         if precision not in self._identities:
             self._identities[precision] = model_identity(
                 self.model, self.revision, pooling=POOLING, max_length=self.max_length,
@@ -213,39 +273,47 @@ class SentenceEncoder:
         unique, inverse = np.unique(np.asarray(sentences, dtype=object), return_inverse=True)
         unique = unique.tolist()
         vectors: list = [None] * len(unique)
-        cache, identity = self._disk_cache()
-        keys = None
+        missing = list(range(len(unique)))
+        cache, _ = self._disk_cache()
+        keys, looked_up = None, set()
         if cache is not None:
             from ._embedding_cache import text_keys
 
             keys = text_keys(unique)
-            found = cache.lookup(identity, keys)
-            for i, key in enumerate(keys):
-                vectors[i] = found.get(key)
-        missing = [i for i, vector in enumerate(vectors) if vector is None]
+            for precision in self._lookup_precisions():
+                found = cache.lookup(self._disk_cache(precision)[1],
+                                     [keys[i] for i in missing])
+                looked_up.add(precision)
+                for i in missing:
+                    vectors[i] = found.get(keys[i])
+                missing = [i for i in missing if vectors[i] is None]
+                if not missing:
+                    break
         if missing:
-            fresh = self._encode_missing(unique, missing, cache, identity, keys)
+            fresh = self._encode_missing(unique, missing, cache, looked_up, keys)
             for i, vector in zip(missing, fresh, strict=True):
                 vectors[i] = vector
         table = np.stack(vectors).astype(np.float32, copy=False)
         self._dimension = table.shape[1]
         return table[inverse.reshape(-1)]
 
-    def _encode_missing(self, unique: list, missing: list, cache, identity, keys) -> np.ndarray:
+    def _encode_missing(self, unique: list, missing: list, cache, looked_up: set,
+                        keys) -> np.ndarray:
         """Vectors of ``unique[i]`` for ``i`` in ``missing``, from the model (and the cache).
 
-        Loading the model resolves ``device="auto"``; where that gives another compute
-        precision than the one looked up (CUDA), the cache is first searched at that
-        precision, and only what it lacks is encoded and stored there.
+        Loading the model resolves ``device="auto"``; where that gives a compute precision
+        not looked up yet (``looked_up``; float16 on CUDA), the cache is first searched
+        at that precision, and only what it lacks is encoded and stored there.
         """
         with self._lock:
             self._load()
             out = np.zeros((len(missing), self._dimension), dtype=np.float32)
             todo = list(range(len(missing)))
+            identity = None
             if cache is not None:
-                cache, resolved_identity = self._disk_cache()
-                if resolved_identity != identity:
-                    identity = resolved_identity
+                precision = self.precision_
+                identity = self._disk_cache(precision)[1]
+                if precision not in looked_up:
                     found = cache.lookup(identity, [keys[i] for i in missing])
                     todo = [j for j in todo if keys[missing[j]] not in found]
                     for j, i in enumerate(missing):
@@ -269,9 +337,10 @@ class SentenceEncoder:
         order = sorted(range(len(missing)), key=lambda j: (-len(unique[missing[j]]), j))
         out = np.zeros((len(missing), self._dimension), dtype=np.float32)
         pending: list[int] = []
-        # float16 mixed precision on a GPU; the CPU computes in float32.
+        # float16 is mixed precision (autocast, float32 weights); float32 and bfloat16 run
+        # the model as loaded (bfloat16 weights for bfloat16).
         precision = (torch.autocast(device_type="cuda", dtype=torch.float16)
-                     if self._device.startswith("cuda") else contextlib.nullcontext())
+                     if self.precision_ == "float16" else contextlib.nullcontext())
         with _threads(torch, self.num_threads), torch.inference_mode(), precision:
             for begin in range(0, len(order), self.batch_size):
                 rows = order[begin:begin + self.batch_size]
@@ -298,7 +367,8 @@ class SentenceEncoder:
     def __repr__(self) -> str:
         return (f"SentenceEncoder(model={self.model!r}, revision={self.revision!r}, "
                 f"batch_size={self.batch_size}, max_length={self.max_length}, "
-                f"cache={self.cache}, device={self.device!r})")
+                f"cache={self.cache}, device={self.device!r}, "
+                f"precision={self.precision!r})")
 
 
 def _config_hidden_size(source: str) -> int | None:
@@ -331,29 +401,33 @@ class _threads:
 
 @lru_cache(maxsize=4)
 def _cached(model, revision, batch_size, max_length, num_threads, cache,
-            device) -> SentenceEncoder:
+            device, precision) -> SentenceEncoder:
     return SentenceEncoder(model, revision=revision, batch_size=batch_size,
                            max_length=max_length, num_threads=num_threads, cache=cache,
-                           device=device)
+                           device=device, precision=precision)
 
 
 def get_encoder(model=None, *, revision: str | None = None,
                 batch_size: int = DEFAULT_BATCH_SIZE, max_length: int = DEFAULT_MAX_LENGTH,
                 num_threads: int | None = None, cache: bool = True,
-                device: str = "auto") -> SentenceEncoder:
+                device: str = "auto", precision: str = "auto") -> SentenceEncoder:
     """A :class:`SentenceEncoder`, loaded once per process for each set of parameters.
 
     Loading MiniLM takes about a second; scorers call this on every transform, and clones
     and unpickled copies share the loaded model instead of holding their own. The model is
     loaded on the first sentence the disk cache does not hold (``cache``: see
-    :class:`SentenceEncoder`); ``device`` is where it runs (see :class:`SentenceEncoder`).
+    :class:`SentenceEncoder`); ``device`` is where it runs and ``precision`` what it
+    computes in (``"auto"``: fast where that keeps the vectors close to float32's;
+    ``"float32"``: exact; see :class:`SentenceEncoder`).
 
     Examples
     --------
     >>> get_encoder() is get_encoder()  # doctest: +SKIP
     True
+    >>> get_encoder(device="cpu", precision="float32").precision_  # doctest: +SKIP
+    'float32'
     """
     source, revision = resolve_encoder(model, revision)
     return _cached(source, revision, int(batch_size), int(max_length),
                    None if num_threads is None else int(num_threads), bool(cache),
-                   check_device(device))
+                   check_device(device), check_precision(precision))
