@@ -50,11 +50,27 @@ def record_encoders(ctx: Context, estimators: dict) -> None:
         all-mpnet-base-v2, the embeddings kind encodes with MiniLM).
     """
     users: dict = {}
+    embedders: set = set()
     for kind, estimator in estimators.items():
-        for model, revision in _encoders_in(estimator):
+        for model, revision, embeds in _encoders_in(estimator):
             users.setdefault((model, revision), set()).add(kind)
+            if embeds:
+                embedders.add((model, revision))
     for (model, revision), kinds in sorted(users.items(), key=str):
-        ctx.use_model(**_encoder_identity(model, revision), used_by=sorted(kinds))
+        extra = {}
+        if (model, revision) in embedders:
+            # The sentence vectors' precision depends on the machine (bfloat16 on CPUs with
+            # AMX tiles, float32 on others): numbers from two machines may differ by it.
+            extra["vectors"] = _vector_precision()
+        ctx.use_model(**_encoder_identity(model, revision), used_by=sorted(kinds), **extra)
+
+
+def _vector_precision() -> str:
+    """Device and precision of the sentence vectors of an encoder left at its defaults."""
+    from framing._device import compute_precision, resolve_device
+
+    device = resolve_device("auto")
+    return f"{device}, {compute_precision(device, 'auto')}"
 
 
 def _encoders_in(estimator) -> set:
@@ -62,7 +78,8 @@ def _encoders_in(estimator) -> set:
     from framing.models._embed import TextEmbedder
 
     parts = [estimator, *estimator.get_params(deep=True).values()]
-    return {(None if p.model in (None, "minilm") else str(p.model), p.revision)
+    return {(None if p.model in (None, "minilm") else str(p.model), p.revision,
+             isinstance(p, TextEmbedder))
             for p in parts if isinstance(p, (TextEmbedder, TransformerClassifier))}
 
 
@@ -115,6 +132,16 @@ def save_fit_seconds(ctx: Context, scores: pd.DataFrame) -> None:
         nested.setdefault(kind, {})[split] = round(float(value), 1)
     ctx.path("fit_seconds.json").write_text(json.dumps(nested, indent=2) + "\n",
                                             encoding="utf-8")
+
+
+def note_fit_seconds(ctx: Context, scores: pd.DataFrame) -> None:
+    """Seconds of fitting per kind, summed over folds and seeds, into ``timing.json``.
+
+    Read back from the results cache, they are the seconds of the run that computed them.
+    """
+    seconds = scores[scores["metric"] == "fit_seconds"].groupby("kind", sort=False)["value"]
+    ctx.timing.notes["fit_seconds_by_kind"] = {
+        str(kind): round(float(value), 1) for kind, value in seconds.sum().items()}
 
 
 def write_score_tables(ctx: Context, scores: pd.DataFrame, name: str):

@@ -3,18 +3,23 @@
 Every output goes through the context (:meth:`Context.table`, :meth:`Context.save_figure`,
 :meth:`Context.save_text`), which writes it deterministically and records its sha256; every
 dataset and model goes through :meth:`Context.use_dataset` / :meth:`Context.use_model`, so
-the manifest says exactly what the results were computed from.
+the manifest says exactly what the results were computed from. :meth:`Context.phase` times a
+named step (wall-clock and CPU seconds) for ``timing.json``, which the runner writes beside
+the manifest and never into it: times differ between runs, manifests must not.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import resource
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["Context", "sha256_file"]
+__all__ = ["Context", "Timing", "cpu_seconds", "sha256_file"]
 
 #: Float format of every results table: enough digits to be exact in practice, and stable.
 FLOAT_FORMAT = "%.6g"
@@ -26,6 +31,47 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def cpu_seconds() -> float:
+    """CPU seconds used so far by this process and its finished child processes.
+
+    Children count (joblib workers of ``extract_features(n_jobs=...)``, for example) once
+    they have been waited for; a process still running is not counted.
+    """
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+@dataclass
+class Timing:
+    """Named phases of a run, each with its wall-clock and CPU seconds and its calls.
+
+    A phase entered again adds to its totals; phases may nest (an inner phase's time is
+    counted in the outer one too), so the phases need not sum to the run's total.
+    ``notes`` holds what else explains the time, such as the state of a cache.
+    """
+
+    phases: dict[str, dict] = field(default_factory=dict)
+    notes: dict[str, object] = field(default_factory=dict)
+
+    @contextlib.contextmanager
+    def phase(self, name: str):
+        wall, cpu = time.perf_counter(), cpu_seconds()
+        try:
+            yield
+        finally:
+            entry = self.phases.setdefault(name, {"wall_s": 0.0, "cpu_s": 0.0, "calls": 0})
+            entry["wall_s"] += time.perf_counter() - wall
+            entry["cpu_s"] += cpu_seconds() - cpu
+            entry["calls"] += 1
+
+    def as_dict(self) -> dict:
+        return {"phases": {name: {"wall_s": round(p["wall_s"], 2),
+                                  "cpu_s": round(p["cpu_s"], 2), "calls": p["calls"]}
+                           for name, p in self.phases.items()},
+                "notes": self.notes}
 
 
 @dataclass
@@ -55,6 +101,20 @@ class Context:
     datasets: list[dict] = field(default_factory=list)
     models: list[dict] = field(default_factory=list)
     key_numbers: dict = field(default_factory=dict)
+    timing: Timing = field(default_factory=Timing)
+
+    def phase(self, name: str):
+        """Time a step of the run under ``name`` (a context manager), for ``timing.json``.
+
+        Examples
+        --------
+        >>> ctx = Context(name="demo", out=Path("."), config={})
+        >>> with ctx.phase("bootstrap"):
+        ...     total = sum(range(1000))
+        >>> ctx.timing.phases["bootstrap"]["calls"]
+        1
+        """
+        return self.timing.phase(name)
 
     def path(self, name: str) -> Path:
         path = self.out / name

@@ -18,7 +18,8 @@ def allsides(ctx: Context) -> pd.DataFrame:
     """
     from framing.datasets import fetch_allsides
 
-    articles = fetch_allsides(progress=False)
+    with ctx.phase("data"):
+        articles = fetch_allsides(progress=False)
     rows = len(articles)
     if ctx.config.get("subset") == "sanctuary":
         articles = articles[articles["meta_sanctuary_related"]]
@@ -38,3 +39,16 @@ def outlet_names(articles: pd.DataFrame) -> pd.DataFrame:
         "lean": grouped["label_allsides"].agg(lambda s: s.astype(str).mode().iat[0]),
         "n_articles": grouped.size(),
     })
+
+
+def score_articles(ctx: Context, articles: pd.DataFrame, scorers) -> pd.DataFrame:
+    """``extract_features(articles, scorers)`` through the disk cache of feature rows.
+
+    Timed as the phase ``"features"``; the cache's hits and misses (articles x scorers)
+    go to ``timing.json`` (see :mod:`experiments._cache`).
+    """
+    from ._cache import cached_features
+
+    stats = ctx.timing.notes.setdefault("feature_cache", {"hits": 0, "misses": 0})
+    with ctx.phase("features"):
+        return cached_features(articles, scorers, stats=stats)

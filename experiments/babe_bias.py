@@ -31,6 +31,7 @@ from ._classifier_figures import (
     SPLITS,
     draw_scores,
     legend_below,
+    note_fit_seconds,
     record_encoders,
     report_scores,
     seed_text,
@@ -46,22 +47,44 @@ KIND_NAMES = {"tfidf": "TF-IDF + LR", "features": "framing features + LR",
 
 
 def run(ctx: Context) -> None:
+    from ._cache import cached_call
     from .validation.babe_classifier import build_estimator, evaluate_kinds, load_data
 
     config = ctx.config
     kinds = list(config["kinds"])
-    sg2 = load_data()
+    with ctx.phase("data"):
+        sg2 = load_data()
     babe = stratified_sample(sg2, config.get("n_sentences"), ctx.seed)
     ctx.use_dataset("babe_sg2", sg2, rows_used=len(babe))
     ctx.datasets[-1].update(rows_in_dataset=len(sg2),
                             filter="'No agreement' sentences dropped")
-    record_encoders(ctx, {kind: build_estimator(kind, {}) for kind in kinds})
-    scores = evaluate_kinds(babe, kinds, seeds=config["seeds"], n_splits=config["n_splits"],
-                            verbose=not ctx.smoke)
+    with ctx.phase("encoders"):
+        record_encoders(ctx, {kind: build_estimator(kind, {}) for kind in kinds})
+    # A rerun of the same code and data reads the whole result back.
+    with ctx.phase("cross-validation"):
+        scores = cached_call(evaluate_kinds, babe, kinds, seeds=config["seeds"],
+                             n_splits=config["n_splits"], verbose=not ctx.smoke,
+                             ignore=("verbose",), notes=ctx.timing.notes,
+                             on_miss=lambda: _encode(ctx, babe["text"], kinds))
+    note_fit_seconds(ctx, scores)
     table, path = write_score_tables(ctx, scores, "babe_bias")
-    _draw(ctx, pd.read_csv(path), babe["label"].value_counts().sort_index())
+    with ctx.phase("figure"):
+        _draw(ctx, pd.read_csv(path), babe["label"].value_counts().sort_index())
     report_scores(ctx, table)
     ctx.report(sentences=len(babe))
+
+
+def _encode(ctx: Context, texts: pd.Series, kinds) -> None:
+    """Encode every sentence once, up front, for the kinds that embed (phase "encoding").
+
+    The embeddings kind's folds then find each sentence in the encoder's caches (in this
+    process, and on disk for later runs), so the phase shows what encoding costs.
+    """
+    from framing.models import TextEmbedder
+
+    if "embeddings" in kinds:
+        with ctx.phase("encoding"):
+            TextEmbedder().fit_transform(texts)
 
 
 def _draw(ctx: Context, table: pd.DataFrame, labels: pd.Series) -> None:

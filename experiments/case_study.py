@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ._context import Context
-from ._data import ALLSIDES_CAPTION, allsides, outlet_names
+from ._data import ALLSIDES_CAPTION, allsides, outlet_names, score_articles
 from ._style import OKABE_ITO, caption, style
 
 #: Marks in the figure: (legend label prefix, border colour, background).
@@ -104,12 +104,10 @@ def span_table(scorers: dict, text: str) -> pd.DataFrame:
 
 
 def run(ctx: Context) -> None:
-    from framing.features import extract_features
-
     config = ctx.config
     articles = allsides(ctx)
     scorers = _scorers(ctx)
-    features = extract_features(articles, list(scorers.values()))
+    features = score_articles(ctx, articles, list(scorers.values()))
     article_id, rule = choose(articles, features, config)
     article = articles.loc[article_id]
     text = article["text"]
@@ -123,13 +121,16 @@ def run(ctx: Context) -> None:
         "n_words": len(_WORD.findall(text)), "n_characters": len(text),
         "selection": rule, "corpus_articles": len(articles)}])
     table = feature_table(features, article_id)
-    spans = span_table(scorers, text)
+    with ctx.phase("explain"):
+        spans = span_table(scorers, text)
     ctx.table(meta, "case_study_article")
     ctx.table(table, "case_study")
     ctx.table(spans, "case_study_spans")
     ctx.save_text(_page(meta.iloc[0], table, scorers, text), "case_study.html")
-    _draw(ctx, pd.read_csv(ctx.out / "case_study_article.csv", keep_default_na=False).iloc[0],
-          pd.read_csv(ctx.out / "case_study.csv"), _read_spans(ctx), text)
+    with ctx.phase("figure"):
+        _draw(ctx, pd.read_csv(ctx.out / "case_study_article.csv",
+                               keep_default_na=False).iloc[0],
+              pd.read_csv(ctx.out / "case_study.csv"), _read_spans(ctx), text)
 
     value = table.set_index("feature")
     ctx.report(article_id=article_id, outlet=meta.at[0, "outlet_name"],

@@ -30,15 +30,17 @@ def run(ctx: Context) -> None:
     articles = allsides(ctx)
     groups = list(config["groups"])
     share = config["max_outlet_share"]
-    table, excluded = fightin_words(
-        articles, "label_allsides", groups=groups, prior_scale=config["prior_scale"],
-        alpha=config["alpha"], max_outlet_share=None if share == "none" else share,
-        n_perm=config["n_perm"], random_state=ctx.seed, return_excluded=True)
+    with ctx.phase("fightin words and permutations"):
+        table, excluded = fightin_words(
+            articles, "label_allsides", groups=groups, prior_scale=config["prior_scale"],
+            alpha=config["alpha"], max_outlet_share=None if share == "none" else share,
+            n_perm=config["n_perm"], random_state=ctx.seed, return_excluded=True)
     attrs = table.attrs
     ctx.table(table, "fightin_words")
     ctx.table(excluded, "fightin_words_excluded")
-    _draw(ctx, pd.read_csv(ctx.out / "fightin_words.csv", keep_default_na=False,
-                           na_values=[""]), attrs, groups)
+    with ctx.phase("figure"):
+        _draw(ctx, pd.read_csv(ctx.out / "fightin_words.csv", keep_default_na=False,
+                               na_values=[""]), attrs, groups)
 
     report = {"documents": int(attrs["n_documents"]),
               "tokens": ", ".join(f"{g} {n:,}" for g, n in attrs["n_tokens"].items()),

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ._context import Context
-from ._data import ALLSIDES_CAPTION, allsides
+from ._data import ALLSIDES_CAPTION, allsides, score_articles
 from ._style import LEAN_COLOURS, LEAN_ORDER, caption, figure, style
 
 SUBSET_TITLES = {"all": "All immigration articles", "sanctuary": "Sanctuary-related articles"}
@@ -85,22 +85,25 @@ def frame_table(features: pd.DataFrame, articles: pd.DataFrame, frames: list[str
 
 
 def run(ctx: Context) -> None:
-    from framing.features import FrameScorer, extract_features, frame_definitions
+    from framing.features import FrameScorer, frame_definitions
 
     articles = allsides(ctx)
     definitions = frame_definitions("policy")
     frames = definitions["frame"].tolist()
     labels = dict(zip(definitions["frame"], definitions["label"], strict=True))
-    features = extract_features(articles, [FrameScorer(typologies="policy", method="lexicon")])
+    features = score_articles(ctx, articles, [FrameScorer(typologies="policy", method="lexicon")])
     tables = []
     for name in ctx.config["subsets"]:
         part = _subset(articles, name)
-        tables.append(frame_table(features.loc[part.index], part, frames, labels,
-                                  n_boot=ctx.config["n_boot"], seed=ctx.seed, subset=name))
+        with ctx.phase("bootstrap"):
+            tables.append(frame_table(features.loc[part.index], part, frames, labels,
+                                      n_boot=ctx.config["n_boot"], seed=ctx.seed,
+                                      subset=name))
     table = pd.concat(tables, ignore_index=True)
     table["leaning"] = table["leaning"].astype(str)
     ctx.table(table, "frames_by_leaning")
-    _draw(ctx, pd.read_csv(ctx.out / "frames_by_leaning.csv"))
+    with ctx.phase("figure"):
+        _draw(ctx, pd.read_csv(ctx.out / "frames_by_leaning.csv"))
 
     first = table[(table["subset"] == ctx.config["subsets"][0]) & (table["rank"] <= 3)]
     top = first.drop_duplicates("frame")["label"].tolist()

@@ -41,6 +41,7 @@ from ._classifier_figures import (
     SPLITS,
     draw_scores,
     legend_below,
+    note_fit_seconds,
     record_encoders,
     report_scores,
     seed_text,
@@ -67,33 +68,35 @@ def kind_name(kind: str) -> str:
 
 
 def run(ctx: Context) -> None:
-    from .validation.ideology_unseen_outlets import (
-        build_estimator,
-        evaluate_kinds,
-        load_data,
-        signature_cache,
-    )
+    from ._cache import cached_call, signature_memory
+    from .validation.ideology_unseen_outlets import build_estimator, evaluate_kinds, load_data
 
     config = ctx.config
     # "<kind>+pooled" rows reuse <kind>'s out-of-fold probabilities: nothing more is fitted.
     pooled = [k.removesuffix(POOLED) for k in config["kinds"] if k.endswith(POOLED)]
     kinds = [k for k in config["kinds"] if not k.endswith(POOLED)]
-    corpus = load_data()
+    with ctx.phase("data"):
+        corpus = load_data()
     articles = stratified_sample(corpus, config.get("n_articles"), ctx.seed)
     # As experiments._data.allsides records it: rows used, and rows after the filter.
     ctx.use_dataset("allsides", corpus, rows_used=len(articles))
     ctx.datasets[-1].update(rows_in_dataset=len(corpus),
                             filter="duplicates dropped (meta_duplicate_of)")
-    record_encoders(ctx, {kind: build_estimator(kind) for kind in kinds})
-    # Per-kind progress lines only in full runs: they take many minutes.
-    # The kinds share one cache of the stripper's fits (removed before the manifest is made).
-    with signature_cache(ctx.out) as memory:
-        scores = evaluate_kinds(articles, kinds, splits=config["splits"],
-                                seeds=config["seeds"], n_splits=config["n_splits"],
-                                verbose=not ctx.smoke, pooled=pooled, memory=memory)
+    with ctx.phase("encoders"):
+        record_encoders(ctx, {kind: build_estimator(kind) for kind in kinds})
+    # Per-kind progress lines only in full runs: they take many minutes. The kinds share
+    # one disk cache of the stripper's fits, kept across runs (each fold's signatures are
+    # learned once); a rerun of the same code and data reads the whole result back.
+    with ctx.phase("cross-validation"):
+        scores = cached_call(evaluate_kinds, articles, kinds, splits=config["splits"],
+                             seeds=config["seeds"], n_splits=config["n_splits"],
+                             verbose=not ctx.smoke, pooled=pooled, memory=signature_memory(),
+                             ignore=("verbose", "memory"), notes=ctx.timing.notes)
+    note_fit_seconds(ctx, scores)
     table, path = write_score_tables(ctx, scores, "ideology_classifiers")
-    _draw(ctx, pd.read_csv(path), n_articles=len(articles),
-          n_outlets=articles["meta_source"].nunique())
+    with ctx.phase("figure"):
+        _draw(ctx, pd.read_csv(path), n_articles=len(articles),
+              n_outlets=articles["meta_source"].nunique())
     report_scores(ctx, table)
     ctx.report(articles=len(articles), outlets=int(articles["meta_source"].nunique()))
 

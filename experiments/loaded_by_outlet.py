@@ -9,26 +9,27 @@ with at least ``min_articles`` articles.
 from __future__ import annotations
 
 from ._context import Context
-from ._data import ALLSIDES_CAPTION, allsides, outlet_names
+from ._data import ALLSIDES_CAPTION, allsides, outlet_names, score_articles
 from ._style import LEAN_COLOURS, LEAN_ORDER, caption, figure, style
 
 
 def run(ctx: Context) -> None:
     from framing.compare import outlet_scores
-    from framing.features import LoadedLanguageScorer, extract_features
+    from framing.features import LoadedLanguageScorer
 
     articles = allsides(ctx)
     feature = ctx.config["feature"]
-    features = extract_features(articles, [LoadedLanguageScorer()])[[feature]]
-    scores = outlet_scores(features, articles, by="outlet", n_boot=ctx.config["n_boot"],
-                           random_state=ctx.seed)
+    features = score_articles(ctx, articles, [LoadedLanguageScorer()])[[feature]]
+    with ctx.phase("bootstrap"):
+        scores = outlet_scores(features, articles, by="outlet", n_boot=ctx.config["n_boot"],
+                               random_state=ctx.seed)
     table = scores.join(outlet_names(articles), on="group")
     table["shown"] = table["n_articles"] >= ctx.config["min_articles"]
     table = table.sort_values(["estimate", "group"], ascending=[False, True])
     ctx.table(table, "loaded_by_outlet")
 
     shown = table[table["shown"]].sort_values(["estimate", "group"]).reset_index(drop=True)
-    with style():
+    with ctx.phase("figure"), style():
         fig, ax = figure(7.0, max(3.0, 0.22 * len(shown) + 1.2))
         for lean in LEAN_ORDER:
             part = shown[shown["lean"] == lean]

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ._context import Context
-from ._data import ALLSIDES_CAPTION, allsides, outlet_names
+from ._data import ALLSIDES_CAPTION, allsides, outlet_names, score_articles
 from ._style import LEAN_COLOURS, LEAN_ORDER, caption, figure, style
 
 RATING_TITLES = {"allsides_2019_num": "AllSides rating (2019)",
@@ -37,20 +37,22 @@ FEATURE_TITLES = {
 def run(ctx: Context) -> None:
     from framing.compare import outlet_scores, rating_agreement
     from framing.datasets import fetch_outlet_ratings
-    from framing.features import LoadedLanguageScorer, TermChoiceScorer, extract_features
+    from framing.features import LoadedLanguageScorer, TermChoiceScorer
 
     config = ctx.config
     features = list(config["features"])
     ratings = list(config["ratings"])
     articles = allsides(ctx)
-    outlets = fetch_outlet_ratings()
+    with ctx.phase("data"):
+        outlets = fetch_outlet_ratings()
     ctx.use_dataset("outlet_ratings", outlets)
-    scores = extract_features(articles, [TermChoiceScorer(), LoadedLanguageScorer()])[features]
+    scores = score_articles(ctx, articles, [TermChoiceScorer(), LoadedLanguageScorer()])[features]
     names = outlet_names(articles)
     kept = names.index[names["n_articles"] >= config["min_articles"]]
-    per_outlet = outlet_scores(scores.loc[articles["outlet"].isin(kept)],
-                               articles[articles["outlet"].isin(kept)], by="outlet",
-                               n_boot=config["n_boot"], random_state=ctx.seed)
+    with ctx.phase("bootstrap"):
+        per_outlet = outlet_scores(scores.loc[articles["outlet"].isin(kept)],
+                                   articles[articles["outlet"].isin(kept)], by="outlet",
+                                   n_boot=config["n_boot"], random_state=ctx.seed)
     wide = per_outlet.pivot(index="group", columns="feature",
                             values=["estimate", "ci_low", "ci_high"])
     wide.columns = [f"{feature}_{stat}" if stat != "estimate" else feature
@@ -62,14 +64,16 @@ def run(ctx: Context) -> None:
     # loaded_index measures how loaded, not which side: against |rating| (distance from
     # center) it could agree where the signed rating cannot. Those rows are table-only.
     extremity = {f"{r}_abs": outlets[r].abs() for r in ratings}
-    agreement = rating_agreement(outlet_table[features], outlets.assign(**extremity),
-                                 ratings=ratings + list(extremity), n_boot=config["n_boot"],
-                                 random_state=ctx.seed)
+    with ctx.phase("bootstrap"):
+        agreement = rating_agreement(outlet_table[features], outlets.assign(**extremity),
+                                     ratings=ratings + list(extremity),
+                                     n_boot=config["n_boot"], random_state=ctx.seed)
     ctx.table(agreement, "outlet_agreement")
     ctx.table(outlet_table, "outlet_agreement_outlets", index=True)
-    _draw(ctx, pd.read_csv(ctx.out / "outlet_agreement.csv"),
-          pd.read_csv(ctx.out / "outlet_agreement_outlets.csv", index_col="outlet"),
-          features, ratings)
+    with ctx.phase("figure"):
+        _draw(ctx, pd.read_csv(ctx.out / "outlet_agreement.csv"),
+              pd.read_csv(ctx.out / "outlet_agreement_outlets.csv", index_col="outlet"),
+              features, ratings)
 
     report = {"outlets": int(len(kept)), "min_articles": int(config["min_articles"])}
     for row in agreement.itertuples():

