@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import resource
 import time
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["Context", "Timing", "cpu_seconds", "sha256_file"]
+__all__ = ["Context", "Timing", "cpu_seconds", "sha256_file", "usable_cores"]
 
 #: Float format of every results table: enough digits to be exact in practice, and stable.
 FLOAT_FORMAT = "%.6g"
@@ -31,6 +32,12 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def usable_cores() -> int:
+    """CPU cores this process may run on (its affinity where the system tells it)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, cores or 1)
 
 
 def cpu_seconds() -> float:

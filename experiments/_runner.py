@@ -29,7 +29,7 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-from ._context import Context, cpu_seconds, sha256_file
+from ._context import Context, cpu_seconds, sha256_file, usable_cores
 
 __all__ = ["EXPERIMENTS", "RECORDED_SUFFIXES", "default_jobs", "load_config", "record_run",
            "run_experiment", "run_all"]
@@ -172,8 +172,7 @@ def _embedding_vectors() -> int | None:
 
 def default_jobs() -> int:
     """Worker processes for ``run all``: the usable cores, at most :data:`MAX_DEFAULT_JOBS`."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, MAX_DEFAULT_JOBS))
+    return min(usable_cores(), MAX_DEFAULT_JOBS)
 
 
 def run_all(out: Path, *, smoke: bool = False, names=None, seed: int | None = None,

@@ -48,7 +48,7 @@ from ._classifier_figures import (
     stratified_sample,
     write_score_tables,
 )
-from ._context import Context
+from ._context import Context, usable_cores
 from ._data import ALLSIDES_CAPTION
 from ._style import caption, figure, style
 
@@ -91,7 +91,8 @@ def run(ctx: Context) -> None:
         scores = cached_call(evaluate_kinds, articles, kinds, splits=config["splits"],
                              seeds=config["seeds"], n_splits=config["n_splits"],
                              verbose=not ctx.smoke, pooled=pooled, memory=signature_memory(),
-                             ignore=("verbose", "memory"), notes=ctx.timing.notes)
+                             n_jobs=usable_cores(), ignore=("verbose", "memory", "n_jobs"),
+                             notes=ctx.timing.notes)
     note_fit_seconds(ctx, scores)
     table, path = write_score_tables(ctx, scores, "ideology_classifiers")
     with ctx.phase("figure"):

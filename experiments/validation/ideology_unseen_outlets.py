@@ -118,9 +118,27 @@ def signature_cache(folder):
         yield Memory(location, verbose=0)
 
 
+#: Relative cost of a kind's cross-validation, to start the slow ones first in parallel.
+_EXPECTED_COST = {"transformer": 100, "tfidf": 3, "embeddings": 3, "features": 2}
+
+
+def _evaluate_kind(kind, articles, *, splits, seeds, n_splits, transformer_options, memory):
+    """One kind's :func:`framing.models.evaluate` result and its seconds (a process's task)."""
+    from framing.models import evaluate
+
+    started = time.perf_counter()
+    result = evaluate(build_estimator(kind, transformer_options, memory),
+                      articles["input"], articles["label"],
+                      groups=articles["meta_source"].to_numpy(),
+                      dates=articles["date"], split=list(splits), n_splits=n_splits,
+                      seeds=tuple(seeds))
+    return result, time.perf_counter() - started
+
+
 def evaluate_kinds(articles: pd.DataFrame, kinds, *, splits=("random", "outlet"),
                    seeds=(0, 1, 2), n_splits: int = 5, verbose: bool = True,
-                   pooled=False, transformer_options=None, memory=None) -> pd.DataFrame:
+                   pooled=False, transformer_options=None, memory=None,
+                   n_jobs: int = 1) -> pd.DataFrame:
     """Cross-validate each kind on the same folds; return every fold's scores.
 
     Parameters
@@ -148,6 +166,9 @@ def evaluate_kinds(articles: pd.DataFrame, kinds, *, splits=("random", "outlet")
     memory : None, str, path or joblib.Memory, optional
         Cache of the outlet-signature stripper's fits, shared by the kinds (see
         :func:`signature_cache`); None learns the signatures again for every kind.
+    n_jobs : int, default 1
+        Kinds cross-validated at once, each in its own process (the kinds are
+        independent; the scores are the same whatever the number).
 
     Returns
     -------
@@ -156,7 +177,6 @@ def evaluate_kinds(articles: pd.DataFrame, kinds, *, splits=("random", "outlet")
         :attr:`framing.models.Evaluation.scores` with a ``kind`` column; the ensemble's
         ``fit_seconds`` is the sum of its members'.
     """
-    from framing.models import evaluate
 
     unknown = set(kinds) - set(KNOWN_KINDS)
     if unknown:
@@ -169,16 +189,23 @@ def evaluate_kinds(articles: pd.DataFrame, kinds, *, splits=("random", "outlet")
     needed = set(kinds) | (set(ENSEMBLE_MEMBERS) if "ensemble" in kinds else set())
     order = [k for k in KNOWN_KINDS if k in needed and k != "ensemble"]
     predictions, kind_scores = {}, {}
+    settings = {"splits": list(splits), "seeds": tuple(seeds), "n_splits": n_splits,
+                "transformer_options": transformer_options, "memory": memory}
+    if n_jobs > 1 and len(order) > 1:
+        from joblib import Parallel, delayed
+
+        # The slowest kinds first, so that the last to finish is a short one.
+        slowest_first = sorted(order, key=lambda k: -_EXPECTED_COST.get(k, 1))
+        results = Parallel(n_jobs=min(n_jobs, len(order)))(
+            delayed(_evaluate_kind)(kind, articles, **settings) for kind in slowest_first)
+        done = dict(zip(slowest_first, results, strict=True))
+    else:
+        done = {}
     for kind in order:
-        started = time.perf_counter()
-        result = evaluate(build_estimator(kind, transformer_options, memory),
-                          articles["input"], articles["label"],
-                          groups=articles["meta_source"].to_numpy(),
-                          dates=articles["date"], split=list(splits), n_splits=n_splits,
-                          seeds=tuple(seeds))
+        result, seconds = done[kind] if kind in done else _evaluate_kind(kind, articles,
+                                                                         **settings)
         if verbose:
-            print(f"{kind}: {time.perf_counter() - started:.0f}s; excluded "
-                  f"{result.excluded}", flush=True)
+            print(f"{kind}: {seconds:.0f}s; excluded {result.excluded}", flush=True)
         predictions[kind] = result.predictions
         kind_scores[kind] = result.scores.assign(kind=kind)
     all_scores = [kind_scores[k] for k in order if k in kinds]
