@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from ._context import Context
 from ._data import ALLSIDES_CAPTION, allsides, outlet_names, score_articles
-from ._style import LEAN_COLOURS, LEAN_ORDER, caption, figure, style
+from ._style import caption, figure, style
 
 
 def run(ctx: Context) -> None:
     from framing.compare import outlet_scores
     from framing.features import LoadedLanguageScorer
+    from framing.plot import plot_outlet_scores
 
     articles = allsides(ctx)
     feature = ctx.config["feature"]
@@ -31,19 +32,12 @@ def run(ctx: Context) -> None:
     shown = table[table["shown"]].sort_values(["estimate", "group"]).reset_index(drop=True)
     with ctx.phase("figure"), style():
         fig, ax = figure(7.0, max(3.0, 0.22 * len(shown) + 1.2))
-        for lean in LEAN_ORDER:
-            part = shown[shown["lean"] == lean]
-            # Numeric positions: one row per outlet, in the sorted order.
-            ax.errorbar(part["estimate"], part.index,
-                        xerr=[part["estimate"] - part["ci_low"],
-                              part["ci_high"] - part["estimate"]],
-                        fmt="o", color=LEAN_COLOURS[lean], ecolor=LEAN_COLOURS[lean],
-                        elinewidth=1.2, capsize=2, markersize=4, label=f"AllSides: {lean}")
-        ax.set_yticks(range(len(shown)), shown["name"])
+        plot_outlet_scores(shown, feature, ratings="lean",
+                           labels=shown.set_index("group")["name"], ax=ax, caption=False)
         ax.set_xlabel("mean loaded_index per article (log-odds that a sentence is biased, "
                       "BABE-fitted; higher = more loaded)")
         ax.set_title("Loaded language by outlet, immigration coverage (95% CI)")
-        ax.legend(loc="lower right", title="outlet rating")
+        ax.legend(loc="lower right", title="outlet rating (AllSides)")
         caption(fig, f"{ALLSIDES_CAPTION} Outlets with >= {ctx.config['min_articles']} "
                      "articles; CIs resample each outlet's articles "
                      f"({ctx.config['n_boot']} bootstrap draws).")

@@ -27,7 +27,7 @@ import pandas as pd
 
 from ._context import Context
 from ._data import ALLSIDES_CAPTION, allsides, score_articles
-from ._style import LEAN_COLOURS, LEAN_ORDER, caption, figure, style
+from ._style import LEAN_ORDER, caption, figure, style
 
 PANELS = {
     "restrictionist_label": ("Restrictionist labels", "rate per 1,000 words"),
@@ -108,27 +108,17 @@ def _panel_order(column: pd.Series) -> pd.Series:
 
 
 def _draw(ctx: Context, table: pd.DataFrame, n_undated: int, n_articles: int) -> None:
+    from framing.plot import plot_term_choice_over_time
+
     config = ctx.config
-    offsets = dict(zip(LEAN_ORDER, (-0.15, 0.0, 0.15), strict=True))
     with style():
         fig, axes = figure(10.5, 3.6, ncols=len(PANELS), sharex=True)
         years = sorted(table.loc[table["shown"], "year"].unique())
         for ax, (feature, (title, unit)) in zip(axes, PANELS.items(), strict=True):
-            part = table[(table["feature"] == feature)]
-            for lean in LEAN_ORDER:
-                rows = part[(part["leaning"] == lean)].set_index("year").reindex(years)
-                rows = rows[rows["shown"].fillna(False).astype(bool)].reindex(years)
-                x = np.asarray(years, dtype=float) + offsets[lean]
-                est = rows["estimate"].to_numpy(dtype=float)
-                err = np.vstack([est - rows["ci_low"].to_numpy(dtype=float),
-                                 rows["ci_high"].to_numpy(dtype=float) - est])
-                # NaN gaps break the line where a cell is hidden.
-                ax.plot(x, est, color=LEAN_COLOURS[lean], linewidth=1.0, alpha=0.8)
-                ax.errorbar(x, est, yerr=np.nan_to_num(err), fmt="o", markersize=3.5,
-                            color=LEAN_COLOURS[lean], elinewidth=1.0, capsize=1.5,
-                            label=lean)
+            plot_term_choice_over_time(table, feature, group="leaning", ylabel=unit, ax=ax,
+                                       caption=False)
+            ax.get_legend().remove()
             ax.set_title(title, fontsize=9)
-            ax.set_ylabel(unit)
             ax.set_xlabel("publication year")
             ax.set_xticks(years, [str(y) for y in years], rotation=45)
             ax.set_ylim(bottom=0)

@@ -196,9 +196,14 @@ def evaluate_kinds(articles: pd.DataFrame, kinds, *, splits=("random", "outlet")
 
         # The slowest kinds first, so that the last to finish is a short one.
         slowest_first = sorted(order, key=lambda k: -_EXPECTED_COST.get(k, 1))
+        from joblib.externals.loky import get_reusable_executor
+
         results = Parallel(n_jobs=min(n_jobs, len(order)))(
             delayed(_evaluate_kind)(kind, articles, **settings) for kind in slowest_first)
         done = dict(zip(slowest_first, results, strict=True))
+        # Stop the idle workers now: a process that started them waits for them on exit,
+        # and joblib keeps them alive for minutes in case more work comes.
+        get_reusable_executor().shutdown(wait=True)
     else:
         done = {}
     for kind in order:
