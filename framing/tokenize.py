@@ -50,7 +50,7 @@ from functools import lru_cache
 import numpy as np
 
 __all__ = ["ABBREVIATIONS", "NUMBER_ABBREVIATIONS", "SENTENCE_FINAL_ABBREVIATIONS",
-           "has_contraction", "is_abbreviation", "sentence_spans", "span_arrays",
+           "clear_cache", "has_contraction", "is_abbreviation", "sentence_spans", "span_arrays",
            "split_sentences", "token_spans", "tokens", "word_spans", "words"]
 
 #: Abbreviations written with a final full stop that do not end a sentence: lower case,
@@ -242,6 +242,17 @@ def span_arrays(text: str, *, cache: bool = True) -> tuple[np.ndarray, np.ndarra
     """
     text = _check(text)
     return _cached_arrays(text) if cache else _cached_arrays.__wrapped__(text)
+
+
+def clear_cache() -> None:
+    """Forget the tokens remembered per text (to time tokenising, or to free the memory).
+
+    Examples
+    --------
+    >>> _ = words("Tokens are remembered.")
+    >>> clear_cache()
+    """
+    _cached_arrays.cache_clear()
 
 
 def has_contraction(text: str) -> bool:
