@@ -28,7 +28,6 @@ committed one, so no number on it is typed by hand.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import re
 import sys
@@ -37,6 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._context import sha256_file
 from ._runner import EXPERIMENTS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,15 +56,6 @@ def _read_toml(path: Path) -> dict:
         return tomllib.load(handle)
 
 
-def sha256(path: Path) -> str:
-    """The sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def ci(mean, low, high, digits: int = 3) -> str:
     """``mean [low, high]``; the mean alone when the interval is not defined."""
     if low is None or high is None or pd.isna(low) or pd.isna(high):
@@ -78,7 +69,7 @@ def _rel(path: Path, results: Path) -> str:
 
 def _sources(paths, results: Path) -> list[str]:
     lines = ["Source files:", ""]
-    lines += [f"* `{_rel(p, results)}` (sha256 `{sha256(p)}`)" for p in paths]
+    lines += [f"* `{_rel(p, results)}` (sha256 `{sha256_file(p)}`)" for p in paths]
     return lines + [""]
 
 
@@ -147,7 +138,7 @@ def experiment_section(name: str, title: str, results: Path) -> tuple[list[str],
         if not path.is_file():
             state = "no (a figure: rerun to draw it)" if not file.endswith(TABLE_SUFFIXES) \
                 else "no"
-        elif sha256(path) == digest:
+        elif sha256_file(path) == digest:
             state = "yes, checksum matches"
         else:
             state = "**yes, but its checksum differs from the manifest's**"
@@ -409,7 +400,7 @@ def render(results: Path = RESULTS) -> str:
     if others:
         lines += ["## Other results files", "",
                   "Saved under `experiments/results/` but not summarised on this page:", ""]
-        lines += [f"* `{_rel(p, results)}` (sha256 `{sha256(p)}`)" for p in others]
+        lines += [f"* `{_rel(p, results)}` (sha256 `{sha256_file(p)}`)" for p in others]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
