@@ -111,7 +111,7 @@ def test_report_puts_each_distinctive_word_in_context_one_click_away(built):
 def test_report_shows_highlighted_examples_and_the_validity_notes(built):
     page = built["page"]
     assert page.count('class="framing-highlight"') == 2 * 3  # two scorers, three groups
-    assert "experiments/README.md" in page
+    assert "docs/results.md" in page
     assert "two-stage cluster bootstrap" in page
 
 

@@ -48,7 +48,7 @@ def test_a_number_on_the_page_is_its_source_files(page):
 
 @needs_mirror
 def test_every_results_file_is_on_the_page_with_its_checksum(page):
-    from experiments.results_page import sha256
+    from experiments._context import sha256_file as sha256
 
     for path in sorted(p for p in RESULTS.rglob("*") if p.is_file()):
         name = path.relative_to(RESULTS).as_posix()
