@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from experiments._context import usable_cores
+
 OUT = Path(__file__).resolve().parent / "out"
 REPO = Path(__file__).resolve().parents[1]
 
@@ -79,8 +81,7 @@ def main(argv=None) -> int:
         warm = run_all(warm_out, home, args.jobs)
         print(f"warm: {warm['wall_s']} s wall, {warm['cpu_s']} s CPU", flush=True)
         identical = same_manifests(cold_out, warm_out)
-        result = {"cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                  else os.cpu_count(),
+        result = {"cores": usable_cores(),
                   "cold": {**cold, "experiments": experiment_timings(cold_out)},
                   "warm": {**warm, "experiments": experiment_timings(warm_out)},
                   "cold_over_warm": round(cold["wall_s"] / warm["wall_s"], 1),
